@@ -1,0 +1,74 @@
+"""Input checks shared by the public functions: each raises a ValueError or TypeError
+whose message names the argument, what was expected and what came."""
+import numpy as onp
+
+
+def _describe(value):
+    if isinstance(value, onp.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def images(name, X, shape, batched=True):
+    """X as a float array of shape (B, *shape) (or `shape` if not batched), finite."""
+    X = getattr(X, "_value", X)  # accept autograd boxes
+    if not isinstance(X, onp.ndarray):
+        if isinstance(X, (list, tuple)):
+            X = onp.asarray(X)
+        else:
+            raise TypeError(f"{name}: expected a numpy array, got {_describe(X)}")
+    if not onp.issubdtype(X.dtype, onp.floating):
+        raise TypeError(f"{name}: expected a float array, got dtype {X.dtype} "
+                        "(convert with X.astype(float))")
+    shape = tuple(shape)
+    fits = X.ndim == len(shape) + 1 and X.shape[1:] == shape if batched else X.shape == shape
+    if not fits:
+        what = f"(B, {', '.join(map(str, shape))})" if batched else str(tuple(shape))
+        raise ValueError(f"{name}: expected shape {what}, got {X.shape}")
+    if batched and X.shape[0] == 0:
+        raise ValueError(f"{name}: expected at least one image, got an empty batch {X.shape}")
+    if not onp.all(onp.isfinite(X)):
+        raise ValueError(f"{name}: expected finite values, got {int((~onp.isfinite(X)).sum())} NaN/inf")
+    return X
+
+
+def elements(name, g, order, length=None):
+    """g as an int array (B,) of group elements in [0, order)."""
+    g = onp.asarray(g)
+    if g.dtype == bool or not onp.issubdtype(g.dtype, onp.integer):
+        raise TypeError(f"{name}: expected integer group elements in [0, {order}), got dtype {g.dtype}")
+    if g.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D array of group elements, got shape {g.shape}")
+    if length is not None and len(g) != length:
+        raise ValueError(f"{name}: expected {length} group elements (one per row of the batch), got {len(g)}")
+    if g.size and (g.min() < 0 or g.max() >= order):
+        bad = g[(g < 0) | (g >= order)][0]
+        raise ValueError(f"{name}: expected group elements in [0, {order}), got {bad}")
+    return g.astype(onp.intp)
+
+
+def positive(name, value, integer=False):
+    """A finite number > 0 (an int if `integer`)."""
+    if integer:
+        if isinstance(value, bool) or not isinstance(value, (int, onp.integer)):
+            raise TypeError(f"{name}: expected a positive integer, got {_describe(value)}")
+    elif isinstance(value, bool) or not isinstance(value, (int, float, onp.integer, onp.floating)):
+        raise TypeError(f"{name}: expected a positive number, got {_describe(value)}")
+    if not onp.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: expected a finite number > 0, got {value}")
+    return value
+
+
+def nonnegative(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, onp.integer, onp.floating)):
+        raise TypeError(f"{name}: expected a number >= 0, got {_describe(value)}")
+    if not onp.isfinite(value) or value < 0:
+        raise ValueError(f"{name}: expected a finite number >= 0, got {value}")
+    return value
+
+
+def generator(name, rng):
+    if not isinstance(rng, onp.random.Generator):
+        raise TypeError(f"{name}: expected a numpy Generator (np.random.default_rng(seed)), "
+                        f"got {_describe(rng)}")
+    return rng

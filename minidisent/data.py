@@ -1,0 +1,75 @@
+"""Seeded toy images and exact training pairs.
+
+1D signals live on a ring of n pixels (group: groups.cyclic(n)); 2D images on an h x w
+torus (groups.translations). Every generator takes an explicit numpy Generator `rng`.
+"""
+import numpy as np
+
+from . import _checks
+
+
+def _smooth_ring(length, count, rng, decay):
+    """count random real signals on a ring of `length` pixels, Fourier amplitudes ~ decay**k."""
+    k = np.arange(length // 2 + 1)
+    spectrum = (rng.normal(size=(count, k.size)) + 1j * rng.normal(size=(count, k.size))) * decay ** k
+    spectrum[:, 0] = spectrum[:, 0].real
+    if length % 2 == 0:
+        spectrum[:, -1] = spectrum[:, -1].real  # the Nyquist mode is real
+    return np.fft.irfft(spectrum, n=length, axis=1) * np.sqrt(length)
+
+
+def random_signals(n, count, rng, decay=0.7):
+    """Generic smooth signals (count, n): every Fourier mode present, so the stabilizer
+    under Z_n is trivial (with probability 1). Mode k has amplitude ~ decay**k."""
+    _checks.positive("n", n, integer=True)
+    _checks.positive("count", count, integer=True)
+    _checks.generator("rng", rng)
+    return _smooth_ring(n, count, rng, decay)
+
+
+def periodic_signals(n, count, rng, periods=None, decay=0.7):
+    """Symmetric signals (count, n) of exact period p | n, p < n, drawn evenly from
+    `periods` (default: every proper divisor of n above 1). A period-p signal is fixed by
+    the shift by p: its stabilizer in Z_n has n/p elements, and only the Fourier modes that
+    are multiples of n/p are present. Returns (X, period) with period int (count,)."""
+    _checks.positive("n", n, integer=True)
+    _checks.positive("count", count, integer=True)
+    _checks.generator("rng", rng)
+    if periods is None:
+        periods = [p for p in range(2, n) if n % p == 0]
+    periods = np.asarray(periods)
+    if periods.size == 0 or np.any((periods < 2) | (periods >= n)) or np.any(n % periods):
+        raise ValueError(f"periods: expected proper divisors p of n={n} with 2 <= p < n, "
+                         f"got {periods.tolist()}")
+    period = periods[np.arange(count) % periods.size]
+    X = np.empty((count, n))
+    for p in np.unique(period):
+        rows = np.flatnonzero(period == p)
+        X[rows] = np.tile(_smooth_ring(p, rows.size, rng, decay), n // p)
+    return X, period
+
+
+def random_blobs(shape, count, rng, bumps=3, width=1.5):
+    """Generic 2D images (count, h, w) on a torus: sums of `bumps` periodic Gaussian bumps
+    with random centres, signs and heights."""
+    _checks.positive("count", count, integer=True)
+    _checks.generator("rng", rng)
+    h, w = shape
+    ys, xs = np.arange(h), np.arange(w)
+    centres = rng.uniform(0, 1, size=(count, bumps, 2)) * [h, w]
+    heights = rng.normal(size=(count, bumps))
+    dy = (ys[None, None, :] - centres[..., 0:1] + h / 2) % h - h / 2  # (count, bumps, h)
+    dx = (xs[None, None, :] - centres[..., 1:2] + w / 2) % w - w / 2  # (count, bumps, w)
+    bump = np.exp(-(dy[..., :, None] ** 2 + dx[..., None, :] ** 2) / (2 * width ** 2))
+    return np.einsum("cb,cbyx->cyx", heights, bump)
+
+
+def pairs(group, X, rng, elements=None):
+    """Training pairs (x1, g, x2) with x2 = g·x1 exactly: x1 = X (B, *shape), g int (B,)
+    drawn uniformly from `elements` (default: the whole group)."""
+    X = _checks.images("X", X, group.shape)
+    _checks.generator("rng", rng)
+    choices = np.arange(group.order) if elements is None else \
+        _checks.elements("elements", elements, group.order)
+    g = choices[rng.integers(0, len(choices), size=len(X))]
+    return X, g, group.act(X, g)

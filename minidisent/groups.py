@@ -1,0 +1,164 @@
+"""Finite groups acting on images by exact pixel permutations.
+
+An element g is an integer in [0, |G|), 0 the identity. It acts on an image x by
+    (g·x).ravel() == x.ravel()[perms[g]]
+so g·(h·x) has the permutation perms[h][perms[g]], and table[g, h] is its index.
+"""
+import numpy as np
+
+from . import _checks
+
+
+class Group:
+    """A finite group of pixel permutations of images of a fixed `shape`.
+
+    perms   int (|G|, n_pixels), row 0 the identity
+    table   int (|G|, |G|), table[g, h] = index of g∘h (apply h first, then g)
+    inverse int (|G|,), table[g, inverse[g]] == 0
+    factors orders (n_1, ..., n_k) when the group is Z_{n_1} x ... x Z_{n_k} with
+            g = sum_i m_i * prod_{j>i} n_j (mixed radix); None otherwise
+    """
+
+    def __init__(self, name, shape, perms, factors=None):
+        self.name, self.shape = name, tuple(int(s) for s in shape)
+        self.perms = _check_perms("perms", perms, self.shape)
+        self.order, self.n_pixels = self.perms.shape
+        self.factors = None if factors is None else tuple(int(f) for f in factors)
+        if self.factors is not None and int(np.prod(self.factors)) != self.order:
+            raise ValueError(f"factors: expected orders multiplying to {self.order}, got {self.factors}")
+        self.table = _multiplication_table(self.perms)
+        self.inverse = np.argmin(self.table, axis=1)  # the h with g∘h == 0
+        self.commutative = bool(np.array_equal(self.table, self.table.T))
+
+    def __repr__(self):
+        return f"Group({self.name!r}, shape={self.shape}, order={self.order})"
+
+    def act(self, X, g):
+        """X (B, *shape), g int (B,) -> (B, *shape), row b is g[b]·X[b].
+        A single image (*shape) with one integer g gives one image."""
+        if np.ndim(X) == len(self.shape) and np.ndim(g) == 0:
+            return self.act(np.asarray(X)[None], np.asarray([g]))[0]
+        X = _checks.images("X", X, self.shape)
+        g = _checks.elements("g", g, self.order, length=len(X))
+        flat = X.reshape(len(X), -1)
+        return np.take_along_axis(flat, self.perms[g], axis=1).reshape(X.shape)
+
+    def orbit(self, x):
+        """x (*shape) -> (|G|, *shape), row g is g·x."""
+        x = _checks.images("x", x, self.shape, batched=False)
+        return x.ravel()[self.perms].reshape((self.order,) + self.shape)
+
+    def stabilizer(self, x):
+        """Int array of the elements g with g·x == x exactly (always contains 0)."""
+        orbit = self.orbit(x).reshape(self.order, -1)
+        return np.flatnonzero(np.all(orbit == orbit[0], axis=1))
+
+    def stabilizer_sizes(self, X):
+        """X (B, *shape) -> int (B,), |stabilizer| of each image (1 = generic)."""
+        X = _checks.images("X", X, self.shape)
+        flat = X.reshape(len(X), -1)
+        moved = flat[:, self.perms]  # (B, |G|, n_pixels)
+        return np.all(moved == flat[:, None, :], axis=2).sum(axis=1)
+
+    def coordinates(self, g):
+        """g int (B,) -> int (B, k): the element's exponent in each cyclic factor."""
+        if self.factors is None:
+            raise ValueError(f"group {self.name!r} has no cyclic factors")
+        g = _checks.elements("g", g, self.order)
+        return np.stack(np.unravel_index(g, self.factors), axis=1)
+
+
+def _check_perms(name, perms, shape):
+    perms = np.asarray(perms)
+    n = int(np.prod(shape))
+    if perms.ndim != 2 or perms.shape[1] != n or not np.issubdtype(perms.dtype, np.integer):
+        raise ValueError(f"{name}: expected an int array (|G|, {n}) for images of shape {shape}, "
+                         f"got shape {perms.shape} and dtype {perms.dtype}")
+    if not np.array_equal(np.sort(perms, axis=1), np.broadcast_to(np.arange(n), perms.shape)):
+        raise ValueError(f"{name}: expected each row to be a permutation of 0..{n - 1}")
+    if not np.array_equal(perms[0], np.arange(n)):
+        raise ValueError(f"{name}: expected row 0 to be the identity permutation")
+    return perms.astype(np.intp)
+
+
+def _multiplication_table(perms):
+    """table[g, h] = index of perms[h][perms[g]]; raises if the set is not closed."""
+    index = {p.tobytes(): i for i, p in enumerate(perms)}
+    if len(index) != len(perms):
+        raise ValueError("perms: expected distinct permutations, got repeated rows")
+    composed = perms[:, perms]  # composed[h, g] = perms[h][perms[g]]  (|G|, |G|, n)
+    try:
+        table = [[index[composed[h, g].tobytes()] for h in range(len(perms))] for g in range(len(perms))]
+    except KeyError:
+        raise ValueError("perms: expected a set closed under composition (a group), it is not") from None
+    return np.array(table, dtype=np.intp)
+
+
+def _roll_perms(shape, shifts):
+    """Permutations of np.roll(x, s, axis=all) for every shift s in `shifts`."""
+    grid = np.arange(int(np.prod(shape))).reshape(shape)
+    axes = tuple(range(len(shape)))
+    return np.stack([np.roll(grid, s, axis=axes).ravel() for s in shifts])
+
+
+def cyclic(n):
+    """Z_n shifting a ring of n pixels: element m is np.roll(x, m)."""
+    _checks.positive("n", n, integer=True)
+    return Group(f"Z_{n}", (n,), _roll_perms((n,), [(m,) for m in range(n)]), factors=(n,))
+
+
+def translations(shape):
+    """Z_h x Z_w translating an h x w torus: element a*w + b is np.roll(x, (a, b), (0, 1))."""
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
+    h, w = (_checks.positive(f"shape[{i}]", s, integer=True) for i, s in enumerate(shape))
+    shifts = [(a, b) for a in range(h) for b in range(w)]
+    return Group(f"Z_{h}xZ_{w}", (h, w), _roll_perms((h, w), shifts), factors=(h, w))
+
+
+def rotations(n):
+    """C_4 rotating an n x n image by 90°: element k is np.rot90(x, k)."""
+    _checks.positive("n", n, integer=True)
+    grid = np.arange(n * n).reshape(n, n)
+    return Group(f"C_4({n}x{n})", (n, n), np.stack([np.rot90(grid, k).ravel() for k in range(4)]),
+                 factors=(4,))
+
+
+def generate(shape, generators, name="generated"):
+    """The group generated by pixel permutations (each an int array of n_pixels, in the
+    convention of `perms`), found by closure; elements in breadth-first order from 0."""
+    shape = tuple(shape)
+    n = int(np.prod(shape))
+    gens = []
+    for i, p in enumerate(generators):
+        p = np.asarray(p).ravel()
+        if p.size != n:
+            raise ValueError(f"generators[{i}]: expected a permutation of {n} pixels for images "
+                             f"of shape {shape}, got {p.size} entries")
+        gens.append(_check_perms(f"generators[{i}]", np.stack([np.arange(n), p]), shape)[1])
+    found, frontier = {np.arange(n).tobytes(): np.arange(n)}, [np.arange(n)]
+    while frontier:
+        new = []
+        for p in frontier:
+            for s in gens:
+                q = p[s]  # the permutation of s∘p
+                if q.tobytes() not in found:
+                    found[q.tobytes()] = q
+                    new.append(q)
+        frontier = new
+    return Group(name, shape, np.stack(list(found.values())))
+
+
+def translations_rotations(n):
+    """Translations and 90° rotations of an n x n torus (order 4n², not commutative)."""
+    _checks.positive("n", n, integer=True)
+    grid = np.arange(n * n).reshape(n, n)
+    return generate((n, n), [np.roll(grid, 1, axis=1).ravel(), np.rot90(grid).ravel()],
+                    name=f"p4({n}x{n})")
+
+
+def dihedral(n):
+    """Rotations by 90° and reflections of an n x n image (order 8)."""
+    _checks.positive("n", n, integer=True)
+    grid = np.arange(n * n).reshape(n, n)
+    return generate((n, n), [np.rot90(grid).ravel(), grid[:, ::-1].ravel()], name=f"D_4({n}x{n})")

@@ -1,0 +1,96 @@
+"""Latent operators psi(g): how a group element moves a code z.
+
+Every operator is called as op(Z, g): Z float (B, latent_dim), g int (B,) -> (B, latent_dim),
+vectorized over the batch and differentiable with autograd. It is a homomorphism:
+psi(g) psi(h) = psi(g∘h) and psi(0) = I.
+
+- shift: the regular representation. Z is read as (|G|, d) blocks and g permutes them,
+  (psi(g) z)[h] = z[g⁻¹∘h]; every latent dimension moves (distributed).
+- disentangled: one 2x2 rotation by 2*pi*m_i/n_i per cyclic factor, on latent dims
+  (0, 1), (2, 3), ...; all other dims are left alone.
+- identity: no operator (psi(g) = I), the plain autoencoder.
+"""
+import autograd.numpy as np
+import numpy as onp
+from autograd.extend import defvjp, primitive
+
+from . import _checks
+
+
+class Operator:
+    """op(Z, g) with its `name`, `group` and `latent_dim`; `matrix(g)` is psi(g) as a matrix."""
+
+    def __init__(self, name, group, latent_dim, apply):
+        self.name, self.group, self.latent_dim, self._apply = name, group, latent_dim, apply
+
+    def __repr__(self):
+        return f"operators.{self.name}({self.group.name}, latent_dim={self.latent_dim})"
+
+    def __call__(self, Z, g):
+        if not (hasattr(Z, "shape") and len(Z.shape) == 2 and Z.shape[1] == self.latent_dim):
+            raise ValueError(f"Z: expected codes of shape (B, {self.latent_dim}), "
+                             f"got {getattr(Z, 'shape', type(Z).__name__)}")
+        g = _checks.elements("g", g, self.group.order, length=Z.shape[0])
+        return self._apply(Z, g)
+
+    def matrix(self, g):
+        """psi(g) as a (latent_dim, latent_dim) array: op(z[None], [g])[0] == matrix(g) @ z."""
+        eye = onp.eye(self.latent_dim)
+        return self(eye, onp.full(self.latent_dim, g)).T
+
+
+def _latent(group, latent_dim, multiple=1, minimum=1):
+    _checks.positive("latent_dim", latent_dim, integer=True)
+    if latent_dim % multiple or latent_dim < minimum:
+        need = f"a multiple of |G| = {multiple}" if multiple > 1 else f"at least {minimum}"
+        raise ValueError(f"latent_dim: expected {need} for group {group.name}, got {latent_dim}")
+
+
+@primitive
+def permute_rows(Z, index, inverse_index):
+    """Z (B, L), index int (B, L), each row a permutation -> out[b] = Z[b, index[b]].
+    inverse_index[b] undoes index[b]; the gradient is the inverse gather (no scatter-add)."""
+    return onp.take_along_axis(Z, index, axis=1)
+
+
+defvjp(permute_rows, lambda ans, Z, index, inverse_index:
+       lambda G: permute_rows(G, inverse_index, index))
+
+
+def shift(group, latent_dim):
+    """The regular representation on latent_dim = |G|·d: blocks permuted through the table."""
+    _latent(group, latent_dim, multiple=group.order)
+    d = latent_dim // group.order
+    blocks = group.table[group.inverse]  # blocks[g, h] = g⁻¹∘h  (|G|, |G|)
+    index = (blocks[:, :, None] * d + onp.arange(d)).reshape(group.order, latent_dim)
+    return Operator("shift", group, latent_dim,
+                    lambda Z, g: permute_rows(Z, index[g], index[group.inverse[g]]))
+
+
+def disentangled(group, latent_dim):
+    """One rotation plane per cyclic factor n_i: element with exponents m_i turns plane i
+    by 2*pi*m_i/n_i. Only for products of cyclic groups (cyclic, translations, rotations)."""
+    if group.factors is None:
+        why = ("is not commutative: no set of commuting rotation planes represents it faithfully"
+               if not group.commutative else "was not built from cyclic factors; use cyclic, "
+               "translations or rotations")
+        raise ValueError(f"group: the disentangled operator needs a product of cyclic groups, "
+                         f"{group.name} {why}")
+    k = len(group.factors)
+    _latent(group, latent_dim, minimum=2 * k)
+    angles = 2 * onp.pi * group.coordinates(onp.arange(group.order)) / onp.array(group.factors)
+    cos, sin = onp.cos(angles), onp.sin(angles)  # (|G|, k)
+
+    def apply(Z, g):
+        a, b = Z[:, 0:2 * k:2], Z[:, 1:2 * k:2]  # (B, k) each: the planes
+        c, s = cos[g], sin[g]
+        planes = np.stack([c * a - s * b, s * a + c * b], axis=2).reshape(Z.shape[0], 2 * k)
+        return np.concatenate([planes, Z[:, 2 * k:]], axis=1)
+
+    return Operator("disentangled", group, latent_dim, apply)
+
+
+def identity(group, latent_dim):
+    """psi(g) = I for every g: an autoencoder with no operator."""
+    _latent(group, latent_dim)
+    return Operator("identity", group, latent_dim, lambda Z, g: Z)
