@@ -52,6 +52,11 @@ def pixel_character(group):
     return np.sum(group.perms == np.arange(group.n_pixels), axis=1)
 
 
+def operator_character(op):
+    """float (|G|,): trace psi(g) of a latent operator (any op with .group and .matrix(g))."""
+    return np.array([np.trace(op.matrix(g)) for g in range(op.group.order)])
+
+
 def _table(group, table):
     if table is None:
         return characters(group)
