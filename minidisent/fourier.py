@@ -52,6 +52,15 @@ def pixel_character(group):
     return np.sum(group.perms == np.arange(group.n_pixels), axis=1)
 
 
+def pixel_matrices(group):
+    """float (|G|, n, n): the pixel representation as dense matrices, rho(g) @ x.ravel() ==
+    (g·x).ravel(). For checks on small images only (|G|·n² entries)."""
+    n = group.n_pixels
+    rho = np.zeros((group.order, n, n))
+    rho[np.arange(group.order)[:, None], np.arange(n), group.perms] = 1
+    return rho
+
+
 def operator_character(op):
     """float (|G|,): trace psi(g) of a latent operator (any op with .group and .matrix(g))."""
     return np.array([np.trace(op.matrix(g)) for g in range(op.group.order)])

@@ -13,11 +13,12 @@ ABELIAN = [groups.cyclic(5), groups.cyclic(8), groups.cyclic(12), groups.transla
 
 
 def pixel_matrices(group):
-    """Dense rho(g) (|G|, n, n) with rho(g) x = (g·x).ravel(), from perms."""
-    n = group.n_pixels
-    R = np.zeros((group.order, n, n))
-    for g, p in enumerate(group.perms):
-        R[g, np.arange(n), p] = 1
+    """Dense rho(g) (|G|, n, n), checked against group.act on random images."""
+    R = fourier.pixel_matrices(group)
+    X = np.random.default_rng(99).normal(size=(group.order,) + group.shape)
+    g = np.arange(group.order)
+    np.testing.assert_array_equal(np.einsum("gij,gj->gi", R, X.reshape(group.order, -1)),
+                                  group.act(X, g).reshape(group.order, -1))
     return R
 
 
