@@ -18,10 +18,17 @@ character, and multiplicities / energies from a character table the caller suppl
 import numpy as np
 
 from . import _checks
+from .groups import Group
+
+
+def _group(group):
+    if not isinstance(group, Group):
+        raise TypeError(f"group: expected a groups.Group (e.g. groups.cyclic(16)), got {type(group).__name__}")
+    return group
 
 
 def _abelian(group, what):
-    if group.factors is None:
+    if _group(group).factors is None:
         why = "is not commutative" if not group.commutative else "has no cyclic factors"
         raise ValueError(f"group: {what} needs a product of cyclic groups (cyclic, translations, "
                          f"rotations); {group.name} {why}. For it, pass a character table as `table` "
@@ -49,13 +56,14 @@ def dual(group):
 
 def pixel_character(group):
     """int (|G|,): trace of the pixel representation = number of pixels each g fixes."""
+    _group(group)
     return np.sum(group.perms == np.arange(group.n_pixels), axis=1)
 
 
 def pixel_matrices(group):
     """float (|G|, n, n): the pixel representation as dense matrices, rho(g) @ x.ravel() ==
     (g·x).ravel(). For checks on small images only (|G|·n² entries)."""
-    n = group.n_pixels
+    n = _group(group).n_pixels
     rho = np.zeros((group.order, n, n))
     rho[np.arange(group.order)[:, None], np.arange(n), group.perms] = 1
     return rho
@@ -63,10 +71,13 @@ def pixel_matrices(group):
 
 def operator_character(op):
     """float (|G|,): trace psi(g) of a latent operator (any op with .group and .matrix(g))."""
+    if not (hasattr(op, "matrix") and isinstance(getattr(op, "group", None), Group)):
+        raise TypeError(f"op: expected a latent operator such as operators.shift(G, L), got {type(op).__name__}")
     return np.array([np.trace(op.matrix(g)) for g in range(op.group.order)])
 
 
 def _table(group, table):
+    _group(group)
     if table is None:
         return characters(group)
     table = np.asarray(table, dtype=complex)
@@ -103,8 +114,8 @@ def energies(group, X, table=None):
     """float (r,): energy of the data set X (B, *shape) in each irrep's isotypic component,
     sum_x ‖P_i x‖² = dim_i/|G| sum_g conj(chi_i(g)) a(g), with a(g) = sum_x <x, g·x> the data's
     autocorrelation over the group. The energies sum to sum_x ‖x‖² (Parseval)."""
-    X = _checks.images("X", X, group.shape)
     table = _table(group, table)
+    X = _checks.images("X", X, group.shape)
     flat = X.reshape(len(X), -1)
     a = np.array([np.sum(flat * flat[:, p]) for p in group.perms])  # (|G|,)
     if not np.allclose(table[:, 0] @ np.conj(table), group.order * np.eye(1, group.order)[0], atol=1e-8):
@@ -130,7 +141,7 @@ def isotypic_bases(group, matrices=None):
     bases = [None] * group.order
     for f in range(group.order):
         if bases[f] is None:
-            basis = _orthonormal_columns(columns[f])
+            basis = _orthonormal_columns(columns[f], orthogonal=matrices is None)
             bases[f] = basis.real.astype(complex) if conj_of[f] == f else basis
             bases[conj_of[f]] = np.conj(bases[f]) if conj_of[f] != f else bases[f]
     return bases
@@ -147,8 +158,12 @@ def _pixel_columns(group, chi):
     return out
 
 
-def _orthonormal_columns(A, tol=1e-8):
-    """Gram–Schmidt (twice) on the columns of A (N, c), dropping those already spanned."""
+def _orthonormal_columns(A, orthogonal=False, tol=1e-8):
+    """Gram–Schmidt (twice) on the columns of A (N, c), dropping those already spanned;
+    if the columns are known to be orthogonal, only normalise the non-zero ones."""
+    if orthogonal:
+        norms = np.linalg.norm(A, axis=0)
+        return A[:, norms > tol] / norms[norms > tol]
     kept = []
     for a in A.T:
         for _ in range(2):
@@ -164,6 +179,8 @@ def component_pca(basis, X):
     """PCA inside one isotypic component: basis (n, m) orthonormal, X (B, n) real ->
     (eigenvalues (m,) descending, eigenvectors (m, m) as columns) of the coefficients' second
     moment sum_x c c^*, c = basis^* x. The eigenvalues sum to sum_x ‖P x‖²."""
+    if np.ndim(X) != 2 or np.ndim(basis) != 2 or X.shape[1] != basis.shape[0]:
+        raise ValueError(f"X: expected (B, {np.shape(basis)[0]}) to match basis {np.shape(basis)}, got {np.shape(X)}")
     C = X @ np.conj(basis)  # (B, m), row b is c(x_b)^T
     K = C.T @ np.conj(C)  # sum_x c c^*  (m, m)
     values, vectors = np.linalg.eigh(K.real if np.all(K.imag == 0) else K)  # real for self-dual f
@@ -173,9 +190,10 @@ def component_pca(basis, X):
 def spectrum(group, X):
     """PCA eigenvalues of X (B, *shape) inside each isotypic component: a list over irreps f
     of descending float arrays (m_f,). sum over f and j of spectrum[f][j] == sum_x ‖x‖²."""
+    bases = isotypic_bases(group)
     X = _checks.images("X", X, group.shape)
     flat = X.reshape(len(X), -1)
-    return [component_pca(U, flat)[0] for U in isotypic_bases(group)]
+    return [component_pca(U, flat)[0] for U in bases]
 
 
 def optimal_error(spectrum, kept):

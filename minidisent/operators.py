@@ -9,6 +9,8 @@ psi(g) psi(h) = psi(g∘h) and psi(0) = I.
 - disentangled: one 2x2 rotation by 2*pi*m_i/n_i per cyclic factor, on latent dims
   (0, 1), (2, 3), ...; all other dims are left alone.
 - identity: no operator (psi(g) = I), the plain autoencoder.
+- fourier, real_fourier: the shift operator of an abelian group in the Fourier basis of
+  its block axis (complex diagonal; real 2x2 rotation blocks), see fourier_basis.
 """
 import autograd.numpy as np
 import numpy as onp

@@ -289,3 +289,11 @@ def test_bad_input():
         train.latent_blocks(Z8, X, -1.0)
     with pytest.raises(TypeError, match="X: expected a float array"):
         data.orbit_pairs(Z8, np.ones((2, 8), dtype=int))
+    with pytest.raises(TypeError, match="group: expected a groups.Group"):
+        fourier.pixel_character(16)
+    with pytest.raises(TypeError, match="group: expected a groups.Group"):
+        fourier.multiplicities("Z_8", table=np.ones((1, 8)))
+    with pytest.raises(TypeError, match="op: expected a latent operator"):
+        fourier.operator_character(operators.shift)
+    with pytest.raises(ValueError, match=r"X: expected \(B, 8\)"):
+        fourier.component_pca(fourier.isotypic_bases(Z8)[1], np.ones((3, 5)))
