@@ -58,3 +58,19 @@ def predictions(target, predicted, labels, ax=None, title=None, figsize=(6, 3)):
     if title:
         ax.set_title(title)
     return fig
+
+
+def energies(fractions, labels, ax=None, title=None, figsize=(7, 3)):
+    """Grouped bars: fraction of each data set's energy in each irrep, fractions (k, r)."""
+    fig, ax = _axes(ax, figsize)
+    fractions = np.atleast_2d(fractions)
+    width = 0.8 / len(fractions)
+    for i, (f, label) in enumerate(zip(fractions, labels)):
+        ax.bar(np.arange(f.size) + (i - (len(fractions) - 1) / 2) * width, f, width, label=label)
+    ax.set_xticks(np.arange(fractions.shape[1]))
+    ax.set_xlabel("irrep (frequency f)")
+    ax.set_ylabel("fraction of energy")
+    ax.legend(fontsize="small")
+    if title:
+        ax.set_title(title)
+    return fig

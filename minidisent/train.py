@@ -108,3 +108,77 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
         rate = step_size * decay ** (stage / max(1, stages - 1))
         params = adam(gradient, params, num_iters=ends[stage + 1] - start, step_size=rate)
     return params, history
+
+
+def _operator(group, latent_dim, operator):
+    """An Operator for (group, latent_dim) from an instance or the name of a real operator."""
+    from . import operators
+    if isinstance(operator, str):
+        names = ("shift", "disentangled", "identity", "real_fourier")
+        if operator not in names:
+            raise ValueError(f"operator: expected one of {names} or an Operator, got {operator!r}")
+        return getattr(operators, operator)(group, latent_dim)
+    if not isinstance(operator, operators.Operator):
+        raise TypeError(f"operator: expected an Operator or its name, got {type(operator).__name__}")
+    if operator.group is not group or operator.latent_dim != latent_dim:
+        raise ValueError(f"operator: expected an operator of {group.name} on latent_dim {latent_dim}, "
+                         f"got {operator!r}")
+    return operator
+
+
+def closed_form_linear(group, X, latent_dim, operator):
+    """The best linear autoencoder whose encoder intertwines the pixel representation and
+    the operator (encode(g·x) = psi(g) encode(x)), for an abelian group.
+
+    By Schur's lemma such an encoder maps the isotypic component f of the pixels (basis
+    U_f, multiplicity m_f) into that of the latent (basis B_f, multiplicity l_f); the best
+    choice keeps the top min(m_f, l_f) principal components of the data inside component f
+    (z = B_f V_f^* U_f^* x), and the decoder maps them back. Every pair (x, g·x) is then
+    predicted with x's reconstruction error, whatever g.
+    X (B, *shape); operator: an Operator on (group, latent_dim) or one of "shift",
+    "disentangled", "identity", "real_fourier" (real operators: models.linear is real).
+    Returns (params, error): params {"encoder": (n, L), "decoder": (L, n)} for
+    models.linear(group.shape, latent_dim), and the predicted relative prediction error
+    (the discarded energy over the total energy of X). Averaged over all g, no linear model
+    with this operator does better (see chapter 04)."""
+    from . import fourier
+    _checks.positive("latent_dim", latent_dim, integer=True)
+    op = _operator(group, latent_dim, operator)
+    X = _checks.images("X", X, group.shape)
+    flat = X.reshape(len(X), -1)
+    if not onp.any(flat):
+        raise ValueError("X: expected data with non-zero energy, got only zeros")
+    psi = onp.stack([op.matrix(g) for g in range(group.order)])  # (|G|, L, L)
+    if onp.iscomplexobj(psi):
+        raise ValueError(f"operator: expected a real operator (models.linear is real), got {op.name}; "
+                         "use shift or real_fourier and change basis with operators.fourier_basis")
+    pixel, latent, conj_of = fourier.isotypic_bases(group), fourier.isotypic_bases(group, psi), fourier.dual(group)
+    encoder = onp.zeros((group.n_pixels, latent_dim), complex)
+    decoder = onp.zeros((latent_dim, group.n_pixels), complex)
+    spectrum, vectors, kept = [None] * group.order, [None] * group.order, []
+    for f in range(group.order):
+        if conj_of[f] < f:  # the conjugate irrep: conjugate coefficients, conjugate PCA
+            spectrum[f], vectors[f] = spectrum[conj_of[f]], onp.conj(vectors[conj_of[f]])
+        else:
+            spectrum[f], vectors[f] = fourier.component_pca(pixel[f], flat)
+        k = min(pixel[f].shape[1], latent[f].shape[1])
+        U, V, B = pixel[f], vectors[f][:, :k], latent[f][:, :k]
+        encoder += onp.conj(U) @ onp.conj(V) @ B.T  # rows: z = x @ encoder = B V^* U^* x
+        decoder += onp.conj(B) @ V.T @ U.T          # rows: x̂ = z @ decoder = U V B^* z
+        kept.append(k)
+    return ({"encoder": encoder.real, "decoder": decoder.real},
+            fourier.optimal_error(spectrum, kept))
+
+
+def latent_blocks(group, X, target):
+    """Smallest number of blocks d for which the shift operator on latent (|G|, d) reaches
+    a relative error <= target in closed form: it keeps the top d principal components of
+    X (B, *shape) in every isotypic component. Returns (d, error at d)."""
+    from . import fourier
+    _checks.nonnegative("target", target)
+    spectrum = fourier.spectrum(group, X)
+    for d in range(1, max(len(s) for s in spectrum) + 1):
+        error = fourier.optimal_error(spectrum, [d] * group.order)
+        if error <= target:
+            return d, error
+    return max(len(s) for s in spectrum), 0.0
