@@ -11,7 +11,8 @@ def _describe(value):
 
 def images(name, X, shape, batched=True):
     """X as a float array of shape (B, *shape) (or `shape` if not batched), finite."""
-    X = getattr(X, "_value", X)  # accept autograd boxes
+    while hasattr(X, "_value"):  # accept autograd boxes (nested ones too)
+        X = X._value
     if not isinstance(X, onp.ndarray):
         if isinstance(X, (list, tuple)):
             X = onp.asarray(X)
@@ -72,3 +73,46 @@ def generator(name, rng):
         raise TypeError(f"{name}: expected a numpy Generator (np.random.default_rng(seed)), "
                         f"got {_describe(rng)}")
     return rng
+
+
+def group(name, G):
+    """A groups.Group (anything with shape, order, perms and table)."""
+    if not all(hasattr(G, a) for a in ("shape", "order", "perms", "table")):
+        raise TypeError(f"{name}: expected a groups.Group (e.g. groups.cyclic(16)), got {_describe(G)}")
+    return G
+
+
+def param_shapes(name, params, shapes, exact=False):
+    """params a dict holding an array of shape shapes[k] under every key k of `shapes`
+    (and no other key if `exact`)."""
+    inner = params
+    while hasattr(inner, "_value"):  # autograd's boxes of a dict
+        inner = inner._value
+    if not isinstance(inner, dict):
+        raise TypeError(f"{name}: expected a dict of arrays with keys {sorted(shapes)}, got {_describe(params)}")
+    keys = set(params.keys())
+    missing = sorted(set(shapes) - keys)
+    extra = sorted(keys - set(shapes)) if exact else []
+    if missing or extra:
+        raise ValueError(f"{name}: expected the keys {sorted(shapes)} of this model, got {sorted(keys)}"
+                         + (f"; missing {missing}" if missing else "") + (f"; extra {extra}" if extra else "")
+                         + " (parameters of a different model?)")
+    for k, shape in shapes.items():
+        if not hasattr(params[k], "shape"):
+            raise TypeError(f"{name}[{k!r}]: expected an array of shape {tuple(shape)}, got {_describe(params[k])}")
+        if tuple(params[k].shape) != tuple(shape):
+            raise ValueError(f"{name}[{k!r}]: expected shape {tuple(shape)} for this model, got "
+                             f"{tuple(params[k].shape)} (parameters of a different model?)")
+    return params
+
+
+def finite_floats(name, array):
+    """A float array without NaN/inf."""
+    while hasattr(array, "_value"):
+        array = array._value
+    array = onp.asarray(array)
+    if not onp.issubdtype(array.dtype, onp.floating):
+        raise TypeError(f"{name}: expected a float array, got dtype {array.dtype}")
+    if not onp.all(onp.isfinite(array)):
+        raise ValueError(f"{name}: expected finite values, got {int((~onp.isfinite(array)).sum())} NaN/inf")
+    return array

@@ -18,6 +18,8 @@ OPERATORS = {"shift": operators.shift, "disentangled": operators.disentangled,
 def signals_1d(n=16, count=512, seed=0):
     """The 1D toy task on Z_n: half generic, half periodic signals (periods: every proper
     divisor of n), as training and held-out pairs (x1, g, x2) of `count` pairs each."""
+    if isinstance(count, (int, np.integer)) and not isinstance(count, bool) and count < 2:
+        raise ValueError(f"count: expected at least 2 pairs (one generic, one periodic), got {count}")
     rng = np.random.default_rng(seed)
     group = groups.cyclic(n)
 
