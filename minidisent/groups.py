@@ -64,7 +64,8 @@ class Group:
     def coordinates(self, g):
         """g int (B,) -> int (B, k): the element's exponent in each cyclic factor."""
         if self.factors is None:
-            raise ValueError(f"group {self.name!r} has no cyclic factors")
+            raise ValueError(f"group: expected a product of cyclic groups (factors), got {self.name} "
+                             "which has no cyclic factors")
         g = _checks.elements("g", g, self.order)
         return np.stack(np.unravel_index(g, self.factors), axis=1)
 
@@ -91,13 +92,18 @@ def _multiplication_table(perms):
     """table[g, h] = index of perms[h][perms[g]]; raises if the set is not closed."""
     index = {p.tobytes(): i for i, p in enumerate(perms)}
     if len(index) != len(perms):
-        raise ValueError("perms: expected distinct permutations, got repeated rows")
+        first = {}
+        i, j = next((first[p.tobytes()], i) for i, p in enumerate(perms) if first.setdefault(p.tobytes(), i) != i)
+        raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
     composed = perms[:, perms]  # composed[h, g] = perms[h][perms[g]]  (|G|, |G|, n)
-    try:
-        table = [[index[composed[h, g].tobytes()] for h in range(len(perms))] for g in range(len(perms))]
-    except KeyError:
-        raise ValueError("perms: expected a set closed under composition (a group), it is not") from None
-    return np.array(table, dtype=np.intp)
+    table = np.full((len(perms), len(perms)), -1, dtype=np.intp)
+    for g in range(len(perms)):
+        for h in range(len(perms)):
+            table[g, h] = index.get(composed[h, g].tobytes(), -1)
+            if table[g, h] < 0:
+                raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
+                                 f"{g}∘{h} = {composed[h, g][:12].tolist()} which is not a row")
+    return table
 
 
 def _roll_perms(shape, shifts):

@@ -105,7 +105,8 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
 
         def gradient(p, i):
             step = start + i
-            value, grad = loss_and_grad(p, tuple(a[rows[step]] for a in data), rng)
+            with onp.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked just below
+                value, grad = loss_and_grad(p, tuple(a[rows[step]] for a in data), rng)
             if not onp.isfinite(value):
                 raise FloatingPointError(f"fit: the loss became {value} at step {step} (training diverged); "
                                          f"try a smaller learning rate step_size (it was {step_size})")
