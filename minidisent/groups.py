@@ -130,7 +130,7 @@ def translations(shape):
 
 def rotations(n):
     """C_4 rotating an n x n image by 90°: element k is np.rot90(x, k)."""
-    _checks.positive("n", n, integer=True)
+    _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation")
     grid = np.arange(n * n).reshape(n, n)
     return Group(f"C_4({n}x{n})", (n, n), np.stack([np.rot90(grid, k).ravel() for k in range(4)]),
                  factors=(4,))
@@ -169,7 +169,8 @@ def generate(shape, generators, name="generated"):
 
 def translations_rotations(n):
     """Translations and 90° rotations of an n x n torus (order 4n², not commutative)."""
-    _checks.positive("n", n, integer=True)
+    _at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation does, so fewer than "
+              "4n² elements")
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.roll(grid, 1, axis=1).ravel(), np.rot90(grid).ravel()],
                     name=f"p4({n}x{n})")
@@ -177,6 +178,13 @@ def translations_rotations(n):
 
 def dihedral(n):
     """Rotations by 90° and reflections of an n x n image (order 8)."""
-    _checks.positive("n", n, integer=True)
+    _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation and reflection")
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.rot90(grid).ravel(), grid[:, ::-1].ravel()], name=f"D_4({n}x{n})")
+
+
+def _at_least(name, n, minimum, why):
+    """n an integer >= minimum, or a ValueError saying why smaller n give a smaller group."""
+    _checks.positive(name, n, integer=True)
+    if n < minimum:
+        raise ValueError(f"{name}: expected n >= {minimum} ({why}), got {n}")
