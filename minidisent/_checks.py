@@ -90,7 +90,7 @@ def param_shapes(name, params, shapes, exact=False):
         inner = inner._value
     if not isinstance(inner, dict):
         raise TypeError(f"{name}: expected a dict of arrays with keys {sorted(shapes)}, got {_describe(params)}")
-    keys = set(params.keys())
+    keys = set(inner)
     missing = sorted(set(shapes) - keys)
     extra = sorted(keys - set(shapes)) if exact else []
     if missing or extra:
@@ -98,11 +98,11 @@ def param_shapes(name, params, shapes, exact=False):
                          + (f"; missing {missing}" if missing else "") + (f"; extra {extra}" if extra else "")
                          + " (parameters of a different model?)")
     for k, shape in shapes.items():
-        if not hasattr(params[k], "shape"):
-            raise TypeError(f"{name}[{k!r}]: expected an array of shape {tuple(shape)}, got {_describe(params[k])}")
-        if tuple(params[k].shape) != tuple(shape):
+        if not hasattr(inner[k], "shape"):
+            raise TypeError(f"{name}[{k!r}]: expected an array of shape {tuple(shape)}, got {_describe(inner[k])}")
+        if tuple(inner[k].shape) != tuple(shape):
             raise ValueError(f"{name}[{k!r}]: expected shape {tuple(shape)} for this model, got "
-                             f"{tuple(params[k].shape)} (parameters of a different model?)")
+                             f"{tuple(inner[k].shape)} (parameters of a different model?)")
     return params
 
 
