@@ -58,8 +58,9 @@ class Group:
         """X (B, *shape) -> int (B,), |stabilizer| of each image (1 = generic)."""
         X = _checks.images("X", X, self.shape)
         flat = X.reshape(len(X), -1)
-        moved = flat[:, self.perms]  # (B, |G|, n_pixels)
-        return np.all(moved == flat[:, None, :], axis=2).sum(axis=1)
+        chunk = max(1, 2 ** 22 // self.perms.size)  # rows per pass: at most ~4M moved pixels in memory
+        return np.concatenate([np.all(flat[i:i + chunk, self.perms] == flat[i:i + chunk, None, :], axis=2)
+                               .sum(axis=1) for i in range(0, len(flat), chunk)])  # (B,)
 
     def coordinates(self, g):
         """g int (B,) -> int (B, k): the element's exponent in each cyclic factor."""
@@ -89,20 +90,27 @@ def _check_perms(name, perms, shape, identity_first=True):
 
 
 def _multiplication_table(perms):
-    """table[g, h] = index of perms[h][perms[g]]; raises if the set is not closed."""
-    index = {p.tobytes(): i for i, p in enumerate(perms)}
-    if len(index) != len(perms):
-        first = {}
-        i, j = next((first[p.tobytes()], i) for i, p in enumerate(perms) if first.setdefault(p.tobytes(), i) != i)
-        raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
-    composed = perms[:, perms]  # composed[h, g] = perms[h][perms[g]]  (|G|, |G|, n)
-    table = np.full((len(perms), len(perms)), -1, dtype=np.intp)
+    """table[g, h] = index of perms[h][perms[g]]; raises if the set is not closed.
+    Rows are found by an integer hash (exact arithmetic mod 2**64), then compared in full."""
+    weights = np.random.default_rng(0).integers(1, 2 ** 62, size=perms.shape[1])
+    keys = perms @ weights  # (|G|,)
+    order = np.argsort(keys)
+    if np.any(keys[order][1:] == keys[order][:-1]):
+        same = np.flatnonzero(keys[order][1:] == keys[order][:-1])[0]
+        i, j = sorted(order[same:same + 2])
+        if np.array_equal(perms[i], perms[j]):
+            raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
+        raise ValueError("perms: two different rows share a hash; please report this")  # ~2**-60
+    table = np.empty((len(perms), len(perms)), dtype=np.intp)
     for g in range(len(perms)):
-        for h in range(len(perms)):
-            table[g, h] = index.get(composed[h, g].tobytes(), -1)
-            if table[g, h] < 0:
-                raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
-                                 f"{g}∘{h} = {composed[h, g][:12].tolist()} which is not a row")
+        composed = perms[:, perms[g]]  # row h is perms[h][perms[g]], the permutation of g∘h  (|G|, n)
+        found = order[np.minimum(np.searchsorted(keys[order], composed @ weights), len(perms) - 1)]
+        wrong = np.flatnonzero(np.any(perms[found] != composed, axis=1))
+        if wrong.size:
+            h = wrong[0]
+            raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
+                             f"{g}∘{h} = {composed[h][:12].tolist()} which is not a row")
+        table[g] = found
     return table
 
 

@@ -160,3 +160,14 @@ def test_shift_operator_is_the_regular_representation(index):
     expected = np.zeros_like(Z)
     expected[np.arange(len(h)), G.table[g, h]] = [1.0, 2.0]
     assert np.array_equal(moved, expected)
+
+
+def test_stabilizer_sizes_in_chunks_match_one_image_at_a_time():
+    """stabilizer_sizes works through a large batch in chunks (bounded memory); the sizes agree
+    with stabilizer() image by image, symmetric images included."""
+    G, rng = groups.translations((16, 16)), np.random.default_rng(7)
+    X = rng.integers(0, 2, size=(150, 16, 16)).astype(float)
+    X[::3] = np.tile(X[::3, :4, :8], (1, 4, 2))  # period (4, 8): 8 translations fix these
+    sizes = G.stabilizer_sizes(X)
+    assert np.array_equal(sizes, [len(G.stabilizer(x)) for x in X])
+    assert np.all(sizes[::3] >= 8) and 2 ** 22 // G.perms.size < len(X)  # several chunks were used
