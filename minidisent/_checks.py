@@ -68,6 +68,16 @@ def nonnegative(name, value):
     return value
 
 
+def seed(name, value):
+    """An integer >= 0 (None would draw fresh entropy: results not reproducible)."""
+    if isinstance(value, bool) or not isinstance(value, (int, onp.integer)):
+        raise TypeError(f"{name}: expected an integer >= 0 (the same seed gives the same result), "
+                        f"got {_describe(value)}")
+    if value < 0:
+        raise ValueError(f"{name}: expected an integer >= 0, got {value}")
+    return value
+
+
 def generator(name, rng):
     if not isinstance(rng, onp.random.Generator):
         raise TypeError(f"{name}: expected a numpy Generator (np.random.default_rng(seed)), "

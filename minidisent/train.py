@@ -37,6 +37,8 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
     _checks.nonnegative("consistency", consistency)
 
     def objective(params, batch, rng=None):
+        if len(batch) != 3:
+            raise ValueError(f"batch: expected the pairs (x1, g, x2), got {len(batch)} arrays")
         x1, g, x2 = batch
         B = x1.shape[0]
         z1 = model.encode(params, x1)
@@ -89,6 +91,7 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     _checks.positive("decay", decay)
     if decay > 1:
         raise ValueError(f"decay: expected a factor in (0, 1], got {decay}")
+    _checks.seed("seed", seed)
     if not isinstance(params, dict) or not params:
         raise TypeError(f"params: expected a non-empty dict of float arrays (model.init(rng)), "
                         f"got {type(params).__name__}")

@@ -86,6 +86,7 @@ CASES = [
     bad(lambda: data.random_blobs((4, 4), 3, rng, width=-1.0), ValueError, "width", "> 0", "-1.0"),
     bad(lambda: data.random_blobs((4, 4), 3, rng, bumps=0), ValueError, "bumps", "> 0", "got 0"),
     bad(lambda: data.pairs(Z8, np.zeros((5, 16)), rng), ValueError, "X", "(B, 8)", "(5, 16)"),
+    bad(lambda: data.pairs(Z8, np.zeros((0, 8)), rng), ValueError, "X", "at least one image", "empty batch"),
     bad(lambda: data.pairs(Z8, X, rng, elements=[]), ValueError, "elements", "at least one", "[]"),
     bad(lambda: data.pairs(Z8, X, rng, elements=[1, 9]), ValueError, "elements", "[0, 8)", "got 9"),
     bad(lambda: data.pairs("Z_8", X, rng), TypeError, "group", "groups.Group", "'Z_8'"),
@@ -140,6 +141,9 @@ CASES = [
     bad(lambda: fit(params=[P_LIN]), TypeError, "params", "dict of float arrays", "list"),
     bad(lambda: fit(params=P_LIN16), ValueError, "params['encoder']", "(8, 8)", "(8, 16)"),
     bad(lambda: fit(params=P_MLP), ValueError, "params", "keys ['decoder', 'encoder']", "missing"),
+    bad(lambda: fit(seed=None), TypeError, "seed", "integer >= 0", "None"),
+    bad(lambda: fit(seed=-1), ValueError, "seed", "integer >= 0", "-1"),
+    bad(lambda: fit(data=PAIRS[:2]), ValueError, "batch", "(x1, g, x2)", "2 arrays"),
     # metrics
     bad(lambda: metrics.prediction_error(LIN, P_LIN16, SHIFT, PAIRS), ValueError, "params['encoder']", "(8, 8)", "(8, 16)"),
     bad(lambda: metrics.prediction_error(LIN, P_MLP, SHIFT, PAIRS), ValueError, "params", "keys", "extra"),
@@ -156,6 +160,9 @@ CASES = [
     bad(lambda: experiments.build("linear", "rotation", Z8, 8), ValueError, "operator", "one of", "'rotation'"),
     bad(lambda: experiments.build("linear", "shift", Z8, 12), ValueError, "latent_dim", "multiple of |G| = 8", "got 12"),
     bad(lambda: experiments.signals_1d(16, 1), ValueError, "count", "at least 2", "got 1"),
+    bad(lambda: experiments.signals_1d(16, 8, seed=1.5), TypeError, "seed", "integer >= 0", "1.5"),
+    bad(lambda: experiments.run("linear", "shift", Z8, PAIRS, PAIRS, seed=None), TypeError, "seed", "integer >= 0", "None"),
+    bad(lambda: experiments.run("linear", "shift", Z8, PAIRS, PAIRS, lr=0.1), TypeError, "overrides", "step_size", "['lr']"),
     bad(lambda: experiments.run("linear", "disentangled", P4, PAIRS, PAIRS), ValueError, "group", "product of cyclic groups", "p4(3x3)"),
     bad(lambda: experiments.run("linear", "shift", Z8, PAIRS, PAIRS, step_size=0.0), ValueError, "step_size", "> 0", "0.0"),
 ]
