@@ -9,8 +9,8 @@ def _describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
-def images(name, X, shape, batched=True):
-    """X as a float array of shape (B, *shape) (or `shape` if not batched), finite."""
+def images(name, X, shape, batched=True, finite=True):
+    """X as a float array of shape (B, *shape) (or `shape` if not batched), finite (if `finite`)."""
     while hasattr(X, "_value"):  # accept autograd boxes (nested ones too)
         X = X._value
     if not isinstance(X, onp.ndarray):
@@ -28,7 +28,7 @@ def images(name, X, shape, batched=True):
         raise ValueError(f"{name}: expected shape {what}, got {X.shape}")
     if batched and X.shape[0] == 0:
         raise ValueError(f"{name}: expected at least one image, got an empty batch {X.shape}")
-    if not onp.all(onp.isfinite(X)):
+    if finite and not onp.all(onp.isfinite(X)):
         raise ValueError(f"{name}: expected finite values, got {int((~onp.isfinite(X)).sum())} NaN/inf")
     return X
 

@@ -97,6 +97,10 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
                         f"got {type(params).__name__}")
     for k, v in params.items():
         _checks.finite_floats(f"params[{k!r}]", v)
+    def diverged(what):
+        raise FloatingPointError(f"fit: {what} (training diverged); try a smaller learning rate "
+                                 f"step_size (it was {step_size})")
+
     rng = onp.random.default_rng(seed)
     rows = _batches(lengths.pop(), batch_size, steps, rng)
     history = onp.empty(steps)
@@ -108,16 +112,18 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
 
         def gradient(p, i):
             step = start + i
-            with onp.errstate(over="ignore", invalid="ignore", divide="ignore"):  # checked just below
-                value, grad = loss_and_grad(p, tuple(a[rows[step]] for a in data), rng)
+            value, grad = loss_and_grad(p, tuple(a[rows[step]] for a in data), rng)
             if not onp.isfinite(value):
-                raise FloatingPointError(f"fit: the loss became {value} at step {step} (training diverged); "
-                                         f"try a smaller learning rate step_size (it was {step_size})")
+                diverged(f"the loss became {value} at step {step}")
             history[step] = value
             if progress and (step + 1) % max(1, steps // 10) == 0:
                 print(f"step {step + 1:6d}/{steps}  loss {value:.3e}", file=sys.stderr, flush=True)
             return grad
 
         rate = step_size * decay ** (stage / max(1, stages - 1))
-        params = adam(gradient, params, num_iters=ends[stage + 1] - start, step_size=rate)
+        # overflow inside the loss or Adam's update is reported as divergence, not as warnings
+        with onp.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            params = adam(gradient, params, num_iters=ends[stage + 1] - start, step_size=rate)
+    if not all(onp.all(onp.isfinite(v)) for v in params.values()):
+        diverged(f"the parameters became NaN/inf at the last step {steps - 1}")
     return params, history

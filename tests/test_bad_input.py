@@ -187,16 +187,25 @@ def test_the_battery_is_large_and_covers_every_module():
         assert f"{argument}:" in ids
 
 
-def test_divergence_names_the_step_and_suggests_a_smaller_learning_rate():
-    with pytest.raises(FloatingPointError) as info:
-        fit(steps=20, step_size=1e200)
+@pytest.mark.parametrize("model, params, step_size", [(LIN, P_LIN, 1e200), (LIN, P_LIN, 1e308),
+                                                     (MLP, P_MLP, 1e300)])
+def test_divergence_names_the_step_and_suggests_a_smaller_learning_rate(model, params, step_size):
+    with pytest.raises(FloatingPointError) as info:  # 1e308: Adam's own update overflows first
+        fit(steps=20, step_size=step_size, params=params, objective=train.supervised_loss(model, SHIFT))
     message = str(info.value)
-    assert "at step " in message and "smaller learning rate" in message and "1e+200" in message
+    assert "at step " in message and "smaller learning rate" in message and f"{step_size}" in message
     step = int(message.split("at step ")[1].split()[0])
     assert 0 <= step < 20
     # the same run with a sane step size stays finite: the error is about the step size
     params, history = fit(steps=20, step_size=1e-2)
     assert np.all(np.isfinite(history))
+
+
+def test_divergence_in_the_last_update_is_caught_too():
+    """Adam's last update can overflow after the last loss was computed: fit checks the
+    parameters it returns."""
+    with pytest.raises(FloatingPointError, match=r"parameters became NaN/inf at the last step 0 .*smaller learning rate"):
+        fit(steps=1, step_size=1e308)
 
 
 def test_checks_do_not_reject_good_input():
