@@ -21,7 +21,7 @@ import tempfile
 
 import numpy as np
 
-from . import experiments, models
+from . import experiments, models, train
 
 FORMAT, VERSION = "minidisent-params", 1
 # How each model kind is rebuilt from meta; extend with new kinds.
@@ -37,6 +37,7 @@ def fingerprint(group):
 
 def describe(model, op, **extra):
     """meta for `save`: the model's kind and sizes, the group and the operator, plus `extra`."""
+    train._check_pair(model, op)
     shapes = models._param_shapes(model)
     layers = sum(k.startswith("encoder_w") for k in shapes)
     meta = {"model": model.name, "shape": list(model.shape), "latent_dim": int(model.latent_dim),

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import minidisent
-from minidisent import data, experiments, groups, metrics, models, operators, train
+from minidisent import data, experiments, groups, metrics, models, operators, saving, train
 
 PACKAGE = os.path.dirname(minidisent.__file__)
 
@@ -155,6 +155,11 @@ CASES = [
     bad(lambda: metrics.relative_error(np.zeros(3), np.zeros(4)), ValueError, "pred", "(4,)", "(3,)"),
     bad(lambda: metrics.relative_error(np.ones(3), np.zeros(3)), ValueError, "target", "non-zero", "all zeros"),
     bad(lambda: metrics.relative_error(np.array([1.0, np.nan]), np.ones(2)), ValueError, "pred", "finite", "1 NaN/inf"),
+    # saving (the files themselves: tests/test_saving.py)
+    bad(lambda: saving.describe(LIN, SHIFT16), ValueError, "op", "latent_dim 8", "latent_dim 16"),
+    bad(lambda: saving.save("unused.npz", P_LIN16, saving.describe(LIN, SHIFT)), ValueError, "params", "do not fit the linear model", "(8, 16)"),
+    bad(lambda: saving.save("unused.npz", P_LIN, {"model": "linear"}), ValueError, "meta", "keys ['model', 'shape'", "got ['model']"),
+    bad(lambda: saving.save("unused.npz", P_LIN, {**saving.describe(LIN, SHIFT), "model": "cnn"}), ValueError, "meta['model']", "one of ['linear', 'mlp']", "'cnn'"),
     # experiments
     bad(lambda: experiments.build("cnn", "shift", Z8, 8), ValueError, "kind", "one of ['linear', 'mlp']", "'cnn'"),
     bad(lambda: experiments.build("linear", "rotation", Z8, 8), ValueError, "operator", "one of", "'rotation'"),
