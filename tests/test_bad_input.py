@@ -58,9 +58,10 @@ CASES = [
     bad(lambda: groups.generate((4,), [[1.0, 2.0, 3.0, 0.0]]), ValueError, "generators[0]", "int array", "float64"),
     bad(lambda: groups.generate((4,), np.array([1, 2, 3, 0])), TypeError, "generators", "list of permutations", "shape (4,)"),
     bad(lambda: groups.generate((4, -1), []), ValueError, "shape[1]", "> 0", "-1"),
+    bad(lambda: groups.generate(4, []), TypeError, "shape", "tuple such as (n,)", "int 4"),
     bad(lambda: groups.Group("x", (3,), [[0, 1, 2], [1, 0, 2], [1, 2, 0]]), ValueError, "perms", "closed under composition", "not a row"),
     bad(lambda: groups.Group("x", (3,), [[0, 1, 2], [1, 2, 0], [1, 2, 0]]), ValueError, "perms", "distinct", "row 2 equal to row 1"),
-    bad(lambda: groups.Group("x", (3,), [[1, 2, 0], [0, 1, 2], [2, 0, 1]]), ValueError, "perms", "row 0 to be the identity", "perms"),
+    bad(lambda: groups.Group("x", (3,), [[1, 2, 0], [0, 1, 2], [2, 0, 1]]), ValueError, "perms", "row 0 to be the identity", "got [1, 2, 0]"),
     # groups: acting on images
     bad(lambda: Z8.act(np.zeros((3, 4, 2)), np.zeros(3, int)), ValueError, "X", "(B, 8)", "(3, 4, 2)"),
     bad(lambda: Z8.act(np.zeros(16), 1), ValueError, "X", "(8,)", "(16,)"),
