@@ -9,9 +9,10 @@ def _describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
-def images(name, X, shape, batched=True):
-    """X as a float array of shape (B, *shape) (or `shape` if not batched), finite."""
-    X = getattr(X, "_value", X)  # accept autograd boxes
+def images(name, X, shape, batched=True, finite=True):
+    """X as a float array of shape (B, *shape) (or `shape` if not batched), finite (if `finite`)."""
+    while hasattr(X, "_value"):  # accept autograd boxes (nested ones too)
+        X = X._value
     if not isinstance(X, onp.ndarray):
         if isinstance(X, (list, tuple)):
             X = onp.asarray(X)
@@ -27,7 +28,7 @@ def images(name, X, shape, batched=True):
         raise ValueError(f"{name}: expected shape {what}, got {X.shape}")
     if batched and X.shape[0] == 0:
         raise ValueError(f"{name}: expected at least one image, got an empty batch {X.shape}")
-    if not onp.all(onp.isfinite(X)):
+    if finite and not onp.all(onp.isfinite(X)):
         raise ValueError(f"{name}: expected finite values, got {int((~onp.isfinite(X)).sum())} NaN/inf")
     return X
 
@@ -67,8 +68,61 @@ def nonnegative(name, value):
     return value
 
 
+def seed(name, value):
+    """An integer >= 0 (None would draw fresh entropy: results not reproducible)."""
+    if isinstance(value, bool) or not isinstance(value, (int, onp.integer)):
+        raise TypeError(f"{name}: expected an integer >= 0 (the same seed gives the same result), "
+                        f"got {_describe(value)}")
+    if value < 0:
+        raise ValueError(f"{name}: expected an integer >= 0, got {value}")
+    return value
+
+
 def generator(name, rng):
     if not isinstance(rng, onp.random.Generator):
         raise TypeError(f"{name}: expected a numpy Generator (np.random.default_rng(seed)), "
                         f"got {_describe(rng)}")
     return rng
+
+
+def group(name, G):
+    """A groups.Group (anything with shape, order, perms and table)."""
+    if not all(hasattr(G, a) for a in ("shape", "order", "perms", "table")):
+        raise TypeError(f"{name}: expected a groups.Group (e.g. groups.cyclic(16)), got {_describe(G)}")
+    return G
+
+
+def param_shapes(name, params, shapes, exact=False):
+    """params a dict holding an array of shape shapes[k] under every key k of `shapes`
+    (and no other key if `exact`)."""
+    inner = params
+    while hasattr(inner, "_value"):  # autograd's boxes of a dict
+        inner = inner._value
+    if not isinstance(inner, dict):
+        raise TypeError(f"{name}: expected a dict of arrays with keys {sorted(shapes)}, got {_describe(params)}")
+    keys = set(inner)
+    missing = sorted(set(shapes) - keys)
+    extra = sorted(keys - set(shapes)) if exact else []
+    if missing or extra:
+        raise ValueError(f"{name}: expected the keys {sorted(shapes)} of this model, got {sorted(keys)}"
+                         + (f"; missing {missing}" if missing else "") + (f"; extra {extra}" if extra else "")
+                         + " (parameters of a different model?)")
+    for k, shape in shapes.items():
+        if not hasattr(inner[k], "shape"):
+            raise TypeError(f"{name}[{k!r}]: expected an array of shape {tuple(shape)}, got {_describe(inner[k])}")
+        if tuple(inner[k].shape) != tuple(shape):
+            raise ValueError(f"{name}[{k!r}]: expected shape {tuple(shape)} for this model, got "
+                             f"{tuple(inner[k].shape)} (parameters of a different model?)")
+    return params
+
+
+def finite_floats(name, array):
+    """A float array without NaN/inf."""
+    while hasattr(array, "_value"):
+        array = array._value
+    array = onp.asarray(array)
+    if not onp.issubdtype(array.dtype, onp.floating):
+        raise TypeError(f"{name}: expected a float array, got dtype {array.dtype}")
+    if not onp.all(onp.isfinite(array)):
+        raise ValueError(f"{name}: expected finite values, got {int((~onp.isfinite(array)).sum())} NaN/inf")
+    return array

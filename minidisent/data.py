@@ -24,6 +24,7 @@ def random_signals(n, count, rng, decay=0.7):
     _checks.positive("n", n, integer=True)
     _checks.positive("count", count, integer=True)
     _checks.generator("rng", rng)
+    _checks.positive("decay", decay)
     return _smooth_ring(n, count, rng, decay)
 
 
@@ -35,10 +36,13 @@ def periodic_signals(n, count, rng, periods=None, decay=0.7):
     _checks.positive("n", n, integer=True)
     _checks.positive("count", count, integer=True)
     _checks.generator("rng", rng)
+    _checks.positive("decay", decay)
     if periods is None:
         periods = [p for p in range(2, n) if n % p == 0]
     periods = np.asarray(periods)
-    if periods.size == 0 or np.any((periods < 2) | (periods >= n)) or np.any(n % periods):
+    if periods.size and not np.issubdtype(periods.dtype, np.integer):
+        raise TypeError(f"periods: expected integer periods dividing n={n}, got dtype {periods.dtype}")
+    if periods.ndim != 1 or periods.size == 0 or np.any((periods < 2) | (periods >= n)) or np.any(n % periods):
         raise ValueError(f"periods: expected proper divisors p of n={n} with 2 <= p < n, "
                          f"got {periods.tolist()}")
     period = periods[np.arange(count) % periods.size]
@@ -52,9 +56,13 @@ def periodic_signals(n, count, rng, periods=None, decay=0.7):
 def random_blobs(shape, count, rng, bumps=3, width=1.5):
     """Generic 2D images (count, h, w) on a torus: sums of `bumps` periodic Gaussian bumps
     with random centres, signs and heights."""
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        raise TypeError(f"shape: expected a tuple (h, w), got {type(shape).__name__} {shape!r}")
+    h, w = (_checks.positive(f"shape[{i}]", s, integer=True) for i, s in enumerate(shape))
     _checks.positive("count", count, integer=True)
     _checks.generator("rng", rng)
-    h, w = shape
+    _checks.positive("bumps", bumps, integer=True)
+    _checks.positive("width", width)
     ys, xs = np.arange(h), np.arange(w)
     centres = rng.uniform(0, 1, size=(count, bumps, 2)) * [h, w]
     heights = rng.normal(size=(count, bumps))
@@ -67,8 +75,11 @@ def random_blobs(shape, count, rng, bumps=3, width=1.5):
 def pairs(group, X, rng, elements=None):
     """Training pairs (x1, g, x2) with x2 = g·x1 exactly: x1 = X (B, *shape), g int (B,)
     drawn uniformly from `elements` (default: the whole group)."""
+    _checks.group("group", group)
     X = _checks.images("X", X, group.shape)
     _checks.generator("rng", rng)
+    if elements is not None and np.size(elements) == 0:
+        raise ValueError(f"elements: expected at least one group element to draw from, got {elements!r}")
     choices = np.arange(group.order) if elements is None else \
         _checks.elements("elements", elements, group.order)
     g = choices[rng.integers(0, len(choices), size=len(X))]

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from . import data, groups, metrics, models, operators, train
+from . import _checks, data, groups, metrics, models, operators, train
 
 # Adam settings that reach the numbers of the course (see chapters 05 and 06).
 SETTINGS = {
@@ -18,6 +18,9 @@ OPERATORS = {"shift": operators.shift, "disentangled": operators.disentangled,
 def signals_1d(n=16, count=512, seed=0):
     """The 1D toy task on Z_n: half generic, half periodic signals (periods: every proper
     divisor of n), as training and held-out pairs (x1, g, x2) of `count` pairs each."""
+    if isinstance(count, (int, np.integer)) and not isinstance(count, bool) and count < 2:
+        raise ValueError(f"count: expected at least 2 pairs (one generic, one periodic), got {count}")
+    _checks.seed("seed", seed)
     rng = np.random.default_rng(seed)
     group = groups.cyclic(n)
 
@@ -44,6 +47,10 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
         consistency=0.0, progress=False, **overrides):
     """Train one model on train_pairs and score it on test_pairs. Returns a dict with
     model, op, params, history, seconds and the errors of metrics.by_symmetry."""
+    _checks.seed("seed", seed)
+    unknown = sorted(set(overrides) - set(SETTINGS.get(kind, overrides)))
+    if unknown:
+        raise TypeError(f"overrides: expected some of the fit settings {sorted(SETTINGS['linear'])}, got {unknown}")
     latent_dim = group.order if latent_dim is None else latent_dim
     model, op = build(kind, operator, group, latent_dim)
     settings = {**SETTINGS[kind], **overrides}

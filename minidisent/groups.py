@@ -36,8 +36,9 @@ class Group:
     def act(self, X, g):
         """X (B, *shape), g int (B,) -> (B, *shape), row b is g[b]·X[b].
         A single image (*shape) with one integer g gives one image."""
-        if np.ndim(X) == len(self.shape) and np.ndim(g) == 0:
-            return self.act(np.asarray(X)[None], np.asarray([g]))[0]
+        if np.ndim(g) == 0 and np.ndim(X) != len(self.shape) + 1:  # one image, one element
+            x = _checks.images("X", X, self.shape, batched=False)
+            return self.act(x[None], np.asarray([g]))[0]
         X = _checks.images("X", X, self.shape)
         g = _checks.elements("g", g, self.order, length=len(X))
         flat = X.reshape(len(X), -1)
@@ -57,41 +58,61 @@ class Group:
         """X (B, *shape) -> int (B,), |stabilizer| of each image (1 = generic)."""
         X = _checks.images("X", X, self.shape)
         flat = X.reshape(len(X), -1)
-        moved = flat[:, self.perms]  # (B, |G|, n_pixels)
-        return np.all(moved == flat[:, None, :], axis=2).sum(axis=1)
+        chunk = max(1, 2 ** 22 // self.perms.size)  # rows per pass: at most ~4M moved pixels in memory
+        return np.concatenate([np.all(flat[i:i + chunk, self.perms] == flat[i:i + chunk, None, :], axis=2)
+                               .sum(axis=1) for i in range(0, len(flat), chunk)])  # (B,)
 
     def coordinates(self, g):
         """g int (B,) -> int (B, k): the element's exponent in each cyclic factor."""
         if self.factors is None:
-            raise ValueError(f"group {self.name!r} has no cyclic factors")
+            raise ValueError(f"group: expected a product of cyclic groups (factors), got {self.name} "
+                             "which has no cyclic factors")
         g = _checks.elements("g", g, self.order)
         return np.stack(np.unravel_index(g, self.factors), axis=1)
 
 
-def _check_perms(name, perms, shape):
+def _check_perms(name, perms, shape, identity_first=True):
     perms = np.asarray(perms)
     n = int(np.prod(shape))
     if perms.ndim != 2 or perms.shape[1] != n or not np.issubdtype(perms.dtype, np.integer):
         raise ValueError(f"{name}: expected an int array (|G|, {n}) for images of shape {shape}, "
                          f"got shape {perms.shape} and dtype {perms.dtype}")
-    if not np.array_equal(np.sort(perms, axis=1), np.broadcast_to(np.arange(n), perms.shape)):
-        raise ValueError(f"{name}: expected each row to be a permutation of 0..{n - 1}")
-    if not np.array_equal(perms[0], np.arange(n)):
-        raise ValueError(f"{name}: expected row 0 to be the identity permutation")
+    bad = np.flatnonzero(np.any(np.sort(perms, axis=1) != np.arange(n), axis=1))
+    if bad.size:
+        row = perms[bad[0]]
+        missing = np.setdiff1d(np.arange(n), row)[:5].tolist()
+        which = f"row {bad[0]} = " if len(perms) > 1 else ""
+        raise ValueError(f"{name}: expected a permutation of 0..{n - 1} in each row, got {which}"
+                         f"{row[:12].tolist()}{' ...' if n > 12 else ''} (missing {missing})")
+    if identity_first and not np.array_equal(perms[0], np.arange(n)):
+        raise ValueError(f"{name}: expected row 0 to be the identity permutation, got "
+                         f"{perms[0][:12].tolist()}{' ...' if n > 12 else ''}")
     return perms.astype(np.intp)
 
 
 def _multiplication_table(perms):
-    """table[g, h] = index of perms[h][perms[g]]; raises if the set is not closed."""
-    index = {p.tobytes(): i for i, p in enumerate(perms)}
-    if len(index) != len(perms):
-        raise ValueError("perms: expected distinct permutations, got repeated rows")
-    composed = perms[:, perms]  # composed[h, g] = perms[h][perms[g]]  (|G|, |G|, n)
-    try:
-        table = [[index[composed[h, g].tobytes()] for h in range(len(perms))] for g in range(len(perms))]
-    except KeyError:
-        raise ValueError("perms: expected a set closed under composition (a group), it is not") from None
-    return np.array(table, dtype=np.intp)
+    """table[g, h] = index of perms[h][perms[g]]; raises if the set is not closed.
+    Rows are found by an integer hash (exact arithmetic mod 2**64), then compared in full."""
+    weights = np.random.default_rng(0).integers(1, 2 ** 62, size=perms.shape[1])
+    keys = perms @ weights  # (|G|,)
+    order = np.argsort(keys)
+    if np.any(keys[order][1:] == keys[order][:-1]):
+        same = np.flatnonzero(keys[order][1:] == keys[order][:-1])[0]
+        i, j = sorted(order[same:same + 2])
+        if np.array_equal(perms[i], perms[j]):
+            raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
+        raise ValueError("perms: two different rows share a hash; please report this")  # ~2**-60
+    table = np.empty((len(perms), len(perms)), dtype=np.intp)
+    for g in range(len(perms)):
+        composed = perms[:, perms[g]]  # row h is perms[h][perms[g]], the permutation of g∘h  (|G|, n)
+        found = order[np.minimum(np.searchsorted(keys[order], composed @ weights), len(perms) - 1)]
+        wrong = np.flatnonzero(np.any(perms[found] != composed, axis=1))
+        if wrong.size:
+            h = wrong[0]
+            raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
+                             f"{g}∘{h} = {composed[h][:12].tolist()} which is not a row")
+        table[g] = found
+    return table
 
 
 def _roll_perms(shape, shifts):
@@ -118,7 +139,7 @@ def translations(shape):
 
 def rotations(n):
     """C_4 rotating an n x n image by 90°: element k is np.rot90(x, k)."""
-    _checks.positive("n", n, integer=True)
+    _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation")
     grid = np.arange(n * n).reshape(n, n)
     return Group(f"C_4({n}x{n})", (n, n), np.stack([np.rot90(grid, k).ravel() for k in range(4)]),
                  factors=(4,))
@@ -127,15 +148,22 @@ def rotations(n):
 def generate(shape, generators, name="generated"):
     """The group generated by pixel permutations (each an int array of n_pixels, in the
     convention of `perms`), found by closure; elements in breadth-first order from 0."""
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"shape: expected a tuple such as (n,) or (h, w), got {type(shape).__name__} {shape!r}")
     shape = tuple(shape)
+    for i, s in enumerate(shape):
+        _checks.positive(f"shape[{i}]", s, integer=True)
     n = int(np.prod(shape))
+    if isinstance(generators, np.ndarray) and generators.ndim < 2:
+        raise TypeError(f"generators: expected a list of permutations, got one array of shape "
+                        f"{generators.shape} (wrap it in a list: [p])")
     gens = []
     for i, p in enumerate(generators):
         p = np.asarray(p).ravel()
         if p.size != n:
             raise ValueError(f"generators[{i}]: expected a permutation of {n} pixels for images "
                              f"of shape {shape}, got {p.size} entries")
-        gens.append(_check_perms(f"generators[{i}]", np.stack([np.arange(n), p]), shape)[1])
+        gens.append(_check_perms(f"generators[{i}]", p[None], shape, identity_first=False)[0])
     found, frontier = {np.arange(n).tobytes(): np.arange(n)}, [np.arange(n)]
     while frontier:
         new = []
@@ -151,7 +179,8 @@ def generate(shape, generators, name="generated"):
 
 def translations_rotations(n):
     """Translations and 90° rotations of an n x n torus (order 4n², not commutative)."""
-    _checks.positive("n", n, integer=True)
+    _at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation does, so fewer than "
+              "4n² elements")
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.roll(grid, 1, axis=1).ravel(), np.rot90(grid).ravel()],
                     name=f"p4({n}x{n})")
@@ -159,6 +188,13 @@ def translations_rotations(n):
 
 def dihedral(n):
     """Rotations by 90° and reflections of an n x n image (order 8)."""
-    _checks.positive("n", n, integer=True)
+    _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation and reflection")
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.rot90(grid).ravel(), grid[:, ::-1].ravel()], name=f"D_4({n}x{n})")
+
+
+def _at_least(name, n, minimum, why):
+    """n an integer >= minimum, or a ValueError saying why smaller n give a smaller group."""
+    _checks.positive(name, n, integer=True)
+    if n < minimum:
+        raise ValueError(f"{name}: expected n >= {minimum} ({why}), got {n}")

@@ -3,9 +3,11 @@
 A Model bundles  init(rng) -> params,  encode(params, X) -> Z,  decode(params, Z) -> X
 with X (B, *shape) images and Z (B, latent_dim) codes.
 """
+import functools
 from collections import namedtuple
 
 import autograd.numpy as np
+import numpy as onp
 
 from . import _checks
 
@@ -13,7 +15,9 @@ Model = namedtuple("Model", "name shape latent_dim init encode decode")
 
 
 def _shape(shape):
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if not isinstance(shape, (int, onp.integer, tuple, list)) or isinstance(shape, bool):
+        raise TypeError(f"shape: expected an int n or a tuple such as (h, w), got {type(shape).__name__} {shape!r}")
+    shape = (shape,) if isinstance(shape, (int, onp.integer)) else tuple(shape)
     for i, s in enumerate(shape):
         _checks.positive(f"shape[{i}]", s, integer=True)
     return shape
@@ -23,7 +27,10 @@ def linear(shape, latent_dim, scale=None):
     """z = x W_enc, x̂ = z W_dec (no biases): params {"encoder": (n, L), "decoder": (L, n)}."""
     shape = _shape(shape)
     _checks.positive("latent_dim", latent_dim, integer=True)
+    if scale is not None:
+        _checks.positive("scale", scale)
     n = int(np.prod(shape))
+    shapes = {"encoder": (n, latent_dim), "decoder": (latent_dim, n)}
 
     def init(rng):
         _checks.generator("rng", rng)
@@ -32,9 +39,11 @@ def linear(shape, latent_dim, scale=None):
                 "decoder": rng.normal(0, s, (latent_dim, n))}
 
     def encode(params, X):
+        _inputs(params, shapes, "X", X, shape)
         return np.reshape(X, (X.shape[0], n)) @ params["encoder"]
 
     def decode(params, Z):
+        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False)
         return np.reshape(Z @ params["decoder"], (Z.shape[0],) + shape)
 
     return Model("linear", shape, latent_dim, init, encode, decode)
@@ -45,11 +54,18 @@ def mlp(shape, latent_dim, hidden=(128,)):
     params: "encoder_w{i}", "encoder_b{i}", "decoder_w{i}", "decoder_b{i}" for each layer i."""
     shape = _shape(shape)
     _checks.positive("latent_dim", latent_dim, integer=True)
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(f"hidden: expected a tuple of layer widths such as (64,), got "
+                        f"{type(hidden).__name__} {hidden!r}")
     hidden = tuple(hidden)
     for i, h in enumerate(hidden):
         _checks.positive(f"hidden[{i}]", h, integer=True)
     n = int(np.prod(shape))
     sizes = {"encoder": (n,) + hidden + (latent_dim,), "decoder": (latent_dim,) + hidden[::-1] + (n,)}
+    shapes = {}  # key -> shape of every parameter
+    for part, widths in sizes.items():
+        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
+            shapes[f"{part}_w{i}"], shapes[f"{part}_b{i}"] = (a, b), (b,)
 
     def init(rng):
         _checks.generator("rng", rng)
@@ -69,9 +85,43 @@ def mlp(shape, latent_dim, hidden=(128,)):
         return H
 
     def encode(params, X):
+        _inputs(params, shapes, "X", X, shape)
         return forward(params, "encoder", np.reshape(X, (X.shape[0], n)))
 
     def decode(params, Z):
+        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False)
         return np.reshape(forward(params, "decoder", Z), (Z.shape[0],) + shape)
 
     return Model("mlp", shape, latent_dim, init, encode, decode)
+
+
+def _inputs(params, shapes, name, X, shape, finite=True):
+    """The checks of encode/decode: params hold the model's keys with their shapes (extra keys,
+    e.g. a loss's own parameters, are allowed here) and X is a float batch (B, *shape), finite
+    for images (codes are not checked: a diverging fit reports its non-finite loss itself)."""
+    _checks.param_shapes("params", params, shapes)
+    _checks.images(name, X, shape, finite=finite)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_shapes(model):
+    return {k: onp.shape(v) for k, v in model.init(onp.random.default_rng(0)).items()}
+
+
+def _param_shapes(model):
+    """{key: shape} of the parameters model.init draws (cached per model)."""
+    try:
+        return _cached_shapes(model)
+    except TypeError:  # an unhashable field: draw again
+        return {k: onp.shape(v) for k, v in model.init(onp.random.default_rng(0)).items()}
+
+
+def check_params(model, params):
+    """Raise a ValueError/TypeError unless params fit model exactly: the keys and shapes that
+    model.init gives, float arrays, finite values. Returns params."""
+    if not isinstance(model, Model):
+        raise TypeError(f"model: expected a models.Model (e.g. models.linear(16, 16)), got {type(model).__name__}")
+    _checks.param_shapes("params", params, _param_shapes(model), exact=True)
+    for k, v in params.items():
+        _checks.finite_floats(f"params[{k!r}]", v)
+    return params

@@ -43,6 +43,7 @@ class Operator:
 
 
 def _latent(group, latent_dim, multiple=1, minimum=1):
+    _checks.group("group", group)
     _checks.positive("latent_dim", latent_dim, integer=True)
     if latent_dim % multiple or latent_dim < minimum:
         need = f"a multiple of |G| = {multiple}" if multiple > 1 else f"at least {minimum}"
@@ -62,6 +63,7 @@ defvjp(permute_rows, lambda ans, Z, index, inverse_index:
 
 def shift(group, latent_dim):
     """The regular representation on latent_dim = |G|·d: blocks permuted through the table."""
+    _checks.group("group", group)
     _latent(group, latent_dim, multiple=group.order)
     d = latent_dim // group.order
     blocks = group.table[group.inverse]  # blocks[g, h] = g⁻¹∘h  (|G|, |G|)
@@ -73,6 +75,7 @@ def shift(group, latent_dim):
 def disentangled(group, latent_dim):
     """One rotation plane per cyclic factor n_i: element with exponents m_i turns plane i
     by 2*pi*m_i/n_i. Only for products of cyclic groups (cyclic, translations, rotations)."""
+    _checks.group("group", group)
     if group.factors is None:
         why = ("is not commutative: no set of commuting rotation planes represents it faithfully"
                if not group.commutative else "was not built from cyclic factors; use cyclic, "

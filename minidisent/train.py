@@ -16,10 +16,13 @@ from . import _checks
 
 def predict(model, params, op, x1, g):
     """x1 (B, *shape), g int (B,) -> the model's guess of g·x1: decode(psi(g) encode(x1))."""
+    _check_pair(model, op)
     return model.decode(params, op(model.encode(params, x1), g))
 
 
 def _check_pair(model, op):
+    if not all(hasattr(op, a) for a in ("group", "latent_dim")):
+        raise TypeError(f"op: expected an operator such as operators.shift(G, L), got {type(op).__name__}")
     if op.latent_dim != model.latent_dim or op.group.shape != model.shape:
         raise ValueError(f"op: expected an operator on latent_dim {model.latent_dim} for images of "
                          f"shape {model.shape}, got latent_dim {op.latent_dim} and shape {op.group.shape}")
@@ -34,6 +37,8 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
     _checks.nonnegative("consistency", consistency)
 
     def objective(params, batch, rng=None):
+        if len(batch) != 3:
+            raise ValueError(f"batch: expected the pairs (x1, g, x2), got {len(batch)} arrays")
         x1, g, x2 = batch
         B = x1.shape[0]
         z1 = model.encode(params, x1)
@@ -71,6 +76,11 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     """
     if not isinstance(data, tuple) or not data:
         raise TypeError(f"data: expected a non-empty tuple of arrays such as (x1, g, x2), got {type(data).__name__}")
+    for i, a in enumerate(data):
+        if not isinstance(a, onp.ndarray) or a.ndim == 0:
+            raise TypeError(f"data[{i}]: expected a numpy array with one row per example, got {_checks._describe(a)}")
+        if onp.issubdtype(a.dtype, onp.inexact) and not onp.all(onp.isfinite(a)):
+            raise ValueError(f"data[{i}]: expected finite values, got {int((~onp.isfinite(a)).sum())} NaN/inf")
     lengths = {len(a) for a in data}
     if len(lengths) != 1 or 0 in lengths:
         raise ValueError(f"data: expected arrays with one common, non-zero first length, "
@@ -81,9 +91,16 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     _checks.positive("decay", decay)
     if decay > 1:
         raise ValueError(f"decay: expected a factor in (0, 1], got {decay}")
+    _checks.seed("seed", seed)
+    if not isinstance(params, dict) or not params:
+        raise TypeError(f"params: expected a non-empty dict of float arrays (model.init(rng)), "
+                        f"got {type(params).__name__}")
     for k, v in params.items():
-        if not onp.all(onp.isfinite(v)):
-            raise ValueError(f"params: expected finite values, got NaN/inf in {k!r}")
+        _checks.finite_floats(f"params[{k!r}]", v)
+    def diverged(what):
+        raise FloatingPointError(f"fit: {what} (training diverged); try a smaller learning rate "
+                                 f"step_size (it was {step_size})")
+
     rng = onp.random.default_rng(seed)
     rows = _batches(lengths.pop(), batch_size, steps, rng)
     history = onp.empty(steps)
@@ -98,15 +115,18 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
             with onp.errstate(over="ignore", invalid="ignore"):  # reported below, by step
                 value, grad = loss_and_grad(p, tuple(a[rows[step]] for a in data), rng)
             if not onp.isfinite(value):
-                raise FloatingPointError(f"fit: the loss became {value} at step {step}; "
-                                         f"try a smaller step_size (it was {step_size})")
+                diverged(f"the loss became {value} at step {step}")
             history[step] = value
             if progress and (step + 1) % max(1, steps // 10) == 0:
                 print(f"step {step + 1:6d}/{steps}  loss {value:.3e}", file=sys.stderr, flush=True)
             return grad
 
         rate = step_size * decay ** (stage / max(1, stages - 1))
-        params = adam(gradient, params, num_iters=ends[stage + 1] - start, step_size=rate)
+        # overflow inside the loss or Adam's update is reported as divergence, not as warnings
+        with onp.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            params = adam(gradient, params, num_iters=ends[stage + 1] - start, step_size=rate)
+    if not all(onp.all(onp.isfinite(v)) for v in params.values()):
+        diverged(f"the parameters became NaN/inf at the last step {steps - 1}")
     return params, history
 
 
