@@ -9,8 +9,9 @@ def _describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
-def images(name, X, shape, batched=True, finite=True):
-    """X as a float array of shape (B, *shape) (or `shape` if not batched), finite (if `finite`)."""
+def images(name, X, shape, batched=True, finite=True, kind=onp.floating):
+    """X as a float array of shape (B, *shape) (or `shape` if not batched), finite (if `finite`).
+    kind=np.inexact also accepts complex arrays (codes of the complex Fourier operator)."""
     while hasattr(X, "_value"):  # accept autograd boxes (nested ones too)
         X = X._value
     if not isinstance(X, onp.ndarray):
@@ -18,8 +19,9 @@ def images(name, X, shape, batched=True, finite=True):
             X = onp.asarray(X)
         else:
             raise TypeError(f"{name}: expected a numpy array, got {_describe(X)}")
-    if not onp.issubdtype(X.dtype, onp.floating):
-        raise TypeError(f"{name}: expected a float array, got dtype {X.dtype} "
+    if not onp.issubdtype(X.dtype, kind):
+        what = "float" if kind is onp.floating else "float or complex"
+        raise TypeError(f"{name}: expected a {what} array, got dtype {X.dtype} "
                         "(convert with X.astype(float))")
     shape = tuple(shape)
     fits = X.ndim == len(shape) + 1 and X.shape[1:] == shape if batched else X.shape == shape

@@ -43,7 +43,7 @@ def linear(shape, latent_dim, scale=None):
         return np.reshape(X, (X.shape[0], n)) @ params["encoder"]
 
     def decode(params, Z):
-        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False)
+        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False, kind=np.inexact)
         return np.reshape(Z @ params["decoder"], (Z.shape[0],) + shape)
 
     return Model("linear", shape, latent_dim, init, encode, decode)
@@ -89,18 +89,18 @@ def mlp(shape, latent_dim, hidden=(128,)):
         return forward(params, "encoder", np.reshape(X, (X.shape[0], n)))
 
     def decode(params, Z):
-        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False)
+        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False, kind=np.inexact)
         return np.reshape(forward(params, "decoder", Z), (Z.shape[0],) + shape)
 
     return Model("mlp", shape, latent_dim, init, encode, decode)
 
 
-def _inputs(params, shapes, name, X, shape, finite=True):
+def _inputs(params, shapes, name, X, shape, finite=True, kind=onp.floating):
     """The checks of encode/decode: params hold the model's keys with their shapes (extra keys,
     e.g. a loss's own parameters, are allowed here) and X is a float batch (B, *shape), finite
     for images (codes are not checked: a diverging fit reports its non-finite loss itself)."""
     _checks.param_shapes("params", params, shapes)
-    _checks.images(name, X, shape, finite=finite)
+    _checks.images(name, X, shape, finite=finite, kind=kind)
 
 
 @functools.lru_cache(maxsize=32)

@@ -6,7 +6,7 @@ from autograd.test_util import check_grads
 from minidisent import groups, operators
 
 GROUPS = [groups.cyclic(5), groups.cyclic(8), groups.translations((2, 3)), groups.rotations(3),
-          groups.dihedral(3), groups.translations_rotations(2)]
+          groups.dihedral(3), groups.translations_rotations(3)]
 
 
 def operator_cases():
