@@ -111,12 +111,14 @@ def probe_path(group, X, seed=0):
     """The probe's path: x_sym, the first image of X (B, n) with a non-trivial stabilizer;
     h, the smallest non-identity element fixing it; v, a generic unit direction
     (data.random_signals with `seed`). Returns (x_sym, h, v)."""
+    if len(group.shape) != 1:
+        raise ValueError(f"group: expected a group of 1D signals, got images of shape {group.shape}")
     X = _checks.images("X", X, group.shape)
     symmetric = np.flatnonzero(group.stabilizer_sizes(X) > 1)
     if symmetric.size == 0:
         raise ValueError("X: expected at least one symmetric image (non-trivial stabilizer), got none")
     x_sym = X[symmetric[0]]
-    v = data.random_signals(group.order, 1, np.random.default_rng(seed))[0]
+    v = data.random_signals(group.shape[0], 1, np.random.default_rng(seed))[0]
     return x_sym, int(group.stabilizer(x_sym)[1]), v / np.linalg.norm(v)
 
 

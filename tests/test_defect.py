@@ -138,3 +138,52 @@ def test_orbit_lower_bound_bad_input():
         metrics.orbit_lower_bound(groups.dihedral(3), np.ones((1, 3, 3)))
     with pytest.raises(TypeError, match="X"):
         metrics.orbit_lower_bound(groups.cyclic(4), np.ones((1, 4), dtype=int))
+
+
+def _ideal_linear(n):
+    """The best linear disentangled model on Z_n, by hand: modes ±1 in the plane, the mean
+    in dim 2 (latent 3)."""
+    k = 2 * np.pi * np.arange(n) / n
+    enc = np.stack([np.cos(k), np.sin(k), np.ones(n) / np.sqrt(n)], axis=1)
+    dec = np.stack([2 / n * np.cos(k), 2 / n * np.sin(k), np.ones(n) / np.sqrt(n)])
+    return models.linear((n,), 3), operators.disentangled(groups.cyclic(n), 3), \
+        {"encoder": enc, "decoder": dec}
+
+
+def test_orbit_pairs_hold_every_shift():
+    G, X = groups.cyclic(5), data.random_signals(5, 3, np.random.default_rng(4))
+    x1, g, x2 = experiments.orbit_pairs(G, X)
+    assert len(g) == 15 and np.array_equal(g[:5], np.arange(5))
+    assert np.array_equal(x2[7], np.roll(X[1], 2)) and np.array_equal(x1[7], X[1])
+
+
+def test_orbit_error_split_adds_up():
+    model, op, params = _ideal_linear(16)
+    X, _ = data.periodic_signals(16, 10, np.random.default_rng(5))
+    s = experiments.orbit_error_split(model, params, op, X)
+    assert np.isclose(s["error"], s["bound"]) and np.isclose(s["varying"], s["bound"])
+    assert s["constant"] < 1e-20  # the ideal model outputs the orbit's mean exactly
+    params = {**params, "decoder": params["decoder"] * np.array([[1.0], [1.0], [1.5]])}
+    s = experiments.orbit_error_split(model, params, op, X)  # mean overshot by 50%
+    mean = X.mean(axis=1, keepdims=True)
+    assert np.isclose(s["constant"], np.sum((0.5 * mean) ** 2) * 16 / np.sum(X ** 2))
+    assert np.isclose(s["error"], s["bound"] + s["constant"])
+
+
+def test_probe_path_needs_a_symmetric_image():
+    G = groups.cyclic(8)
+    X = data.random_signals(8, 4, np.random.default_rng(6))
+    with pytest.raises(ValueError, match="symmetric"):
+        experiments.probe_path(G, X)
+    X[2] = np.tile([1.0, 2.0, 3.0, 4.0], 2)
+    x_sym, h, v = experiments.probe_path(G, X)
+    assert np.array_equal(x_sym, X[2]) and h == 4 and np.isclose(np.linalg.norm(v), 1)
+
+
+def test_probe_figure_runs_and_saves(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    fig, curves = experiments.probe_figure(tmp_path / "probe.png", n=8, count=16, steps=3)
+    assert (tmp_path / "probe.png").stat().st_size > 0 and len(fig.axes) == 2
+    for label in ("MLP + disentangled", "MLP + shift"):
+        assert curves["ratio"][label].shape == curves["radius"][label].shape == experiments.EPS.shape
