@@ -44,7 +44,7 @@ def build(kind, operator, group, latent_dim, hidden=(64,)):
 
 
 def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
-        consistency=0.0, progress=False, **overrides):
+        consistency=0.0, progress=False, reconstruction=1.0, **overrides):
     """Train one model on train_pairs and score it on test_pairs. Returns a dict with
     model, op, params, history, seconds and the errors of metrics.by_symmetry."""
     _checks.seed("seed", seed)
@@ -55,9 +55,135 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
     model, op = build(kind, operator, group, latent_dim)
     settings = {**SETTINGS[kind], **overrides}
     start = time.perf_counter()
-    params, history = train.fit(train.supervised_loss(model, op, consistency=consistency),
+    params, history = train.fit(train.supervised_loss(model, op, reconstruction, consistency),
                                 model.init(np.random.default_rng(seed)), train_pairs,
                                 seed=seed, progress=progress, **settings)
     return dict(kind=kind, operator=operator, model=model, op=op, params=params,
                 history=history, seconds=time.perf_counter() - start,
                 errors=metrics.by_symmetry(model, params, op, test_pairs))
+
+
+# ---- The topological defect (chapter 03) -------------------------------------------
+
+def orbit_pairs(group, X):
+    """Every pair (x, g, g·x) for each image x of X (B, *shape) and each g in the group:
+    (x1 (B·|G|, *shape), g int (B·|G|,), x2 (B·|G|, *shape)), image-major. On these pairs
+    the prediction error is directly comparable with metrics.orbit_lower_bound(group, X)[1]."""
+    X = _checks.images("X", X, group.shape)
+    g = np.tile(np.arange(group.order), len(X))
+    x1 = np.repeat(X, group.order, axis=0)
+    return x1, g, group.act(x1, g)
+
+
+def orbit_error_split(model, params, op, X):
+    """The x2 error of a trained model on every pair (x, g, g·x) of the images X (B, *shape),
+    split around the orbit lower bound. With P_g the prediction for g·x, c = mean_g P_g
+    its part constant in g and m = mean_g g·x the orbit's mean,
+        Σ_g ‖P_g − g·x‖² = |G| ‖c − m‖²  +  Σ_g ‖(P_g − c) − (g·x − m)‖²
+    (the cross term vanishes because both varying parts average to zero over g).
+    For the linear disentangled model on Z_n, P_g − c only holds the frequencies ±1 in g,
+    which a symmetric signal lacks, so the varying term is the bound plus Σ_g ‖P_g − c‖².
+    Returns a dict of relative errors (each over Σ_g ‖g·x‖²), floats:
+        error          prediction error of x2 on the orbits
+        bound          metrics.orbit_lower_bound(op.group, X)[1]
+        constant       |G| Σ‖c − m‖²: what the g-independent latent adds beyond the orbit's mean
+        varying        error − constant (≥ bound for the linear disentangled model)
+        reconstruction relative error of decode(encode(x)) against x (the x1 term)
+    """
+    G = op.group
+    X = _checks.images("X", X, G.shape)
+    pred = train.predict(model, params, op, *orbit_pairs(G, X)[:2]).reshape((len(X), G.order, -1))
+    orbit = X.reshape(len(X), -1)[:, G.perms]  # (B, |G|, n_pixels): row g is g·x
+    energy = np.sum(orbit ** 2)
+    error = float(np.sum((pred - orbit) ** 2) / energy)
+    constant = float(G.order * np.sum((pred.mean(axis=1) - orbit.mean(axis=1)) ** 2) / energy)
+    return dict(error=error, bound=metrics.orbit_lower_bound(G, X)[1], constant=constant,
+                varying=error - constant,
+                reconstruction=metrics.relative_error(model.decode(params, model.encode(params, X)), X))
+
+
+EPS = np.logspace(-4, 0, 9)  # the probe's distances to the symmetric image
+PROBE = dict(consistency=10.0, steps=3000)  # the probe MLPs: a strongly consistent encoder
+
+
+def defect_data(n=16, count=256, seed=0):
+    """The data of chapter 03: signals_1d(n, count, seed), trained on every shift of each
+    training signal (so the consistency term sees each symmetric orbit whole).
+    Returns (group, train_pairs (count·n pairs), test_images (count, n))."""
+    group, train_pairs, test_pairs = signals_1d(n, count, seed)
+    return group, orbit_pairs(group, train_pairs[0]), test_pairs[0]
+
+
+def probe_path(group, X, seed=0):
+    """The probe's path: x_sym, the first image of X (B, n) with a non-trivial stabilizer;
+    h, the smallest non-identity element fixing it; v, a generic unit direction
+    (data.random_signals with `seed`). Returns (x_sym, h, v)."""
+    if len(group.shape) != 1:
+        raise ValueError(f"group: expected a group of 1D signals, got images of shape {group.shape}")
+    X = _checks.images("X", X, group.shape)
+    symmetric = np.flatnonzero(group.stabilizer_sizes(X) > 1)
+    if symmetric.size == 0:
+        raise ValueError("X: expected at least one symmetric image (non-trivial stabilizer), got none")
+    x_sym = X[symmetric[0]]
+    v = data.random_signals(group.shape[0], 1, np.random.default_rng(seed))[0]
+    return x_sym, int(group.stabilizer(x_sym)[1]), v / np.linalg.norm(v)
+
+
+def probe_curves(runs, X, eps=EPS, seed=0):
+    """The defect probe of each trained run (dicts from `run`, keyed by a label) along
+    probe_path(group, X, seed). Returns a dict: eps (E,), x_sym, h, v, and per label
+    ratio (E,), radius (E,) and typical, the median code radius ‖f_E(x)‖ over the images
+    of X with a trivial stabilizer."""
+    group = next(iter(runs.values()))["op"].group
+    x_sym, h, v = probe_path(group, X, seed)
+    generic = X[group.stabilizer_sizes(X) == 1]
+    out = dict(eps=np.asarray(eps), x_sym=x_sym, h=h, v=v, ratio={}, radius={}, typical={})
+    for label, r in runs.items():
+        encode, params = r["model"].encode, r["params"]
+        out["ratio"][label], out["radius"][label] = metrics.defect_probe(encode, params, x_sym, h, v, eps, group)
+        out["typical"][label] = float(np.median(np.linalg.norm(encode(params, generic)[:, :2], axis=1)))
+    return out
+
+
+def probe_figure(path=None, n=16, count=128, steps=600, seed=0):
+    """The defect-probe figure of `python -m minidisent` (a few seconds): an MLP with the
+    disentangled and one with the shift operator, trained with the consistency term for
+    `steps` steps on defect_data(n, count, seed), probed along probe_path.
+    Saves a PNG to `path` if given. Returns (figure, probe_curves dict)."""
+    from . import plots
+    group, train_pairs, X = defect_data(n, count, seed)
+    runs = {f"MLP + {op}": run("mlp", op, group, train_pairs, orbit_pairs(group, X[:8]), seed=seed,
+                                **{**PROBE, "steps": steps})
+            for op in ("disentangled", "shift")}
+    curves = probe_curves(runs, X, seed=seed)
+    fig = plots.defect_probe(curves["eps"], curves["ratio"], curves["radius"], curves["typical"])
+    fig.suptitle(f"defect probe on {group.name}: MLPs trained {steps} steps with consistency "
+                 f"{PROBE['consistency']:g}; h = shift by {curves['h']}", fontsize="small")
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120, bbox_inches="tight")
+    return fig, curves
+
+
+def stabilizer_table(runs, group, X):
+    """Text table of the x2 error on every pair (x, g, g·x) of the images X, one column per
+    stabilizer size (metrics.by_stabilizer; 1 = generic), for each run of `runs`
+    {label: dict from `run`}, with the equivariance error and a first row holding
+    metrics.orbit_lower_bound of each class (the disentangled operator's floor). Errors
+    below 1e-6 print as "<1e-6" (their digits depend on the machine's summation order)."""
+    def cell(e):
+        return f"{'<1e-6' if e < 1e-6 else format(e, '.1e'):>8}"
+
+    pairs = orbit_pairs(group, X)
+    sizes = group.stabilizer_sizes(X)
+    classes = [int(s) for s in np.unique(sizes)]
+    width = max(len("orbit lower bound"), *(len(label) for label in runs))
+    lines = [f"{'stabilizer size':<{width}} " + " ".join(f"{s:>8d}" for s in classes) + f" {'equiv.':>8}",
+             f"{'orbit lower bound':<{width}} " +
+             " ".join(cell(metrics.orbit_lower_bound(group, X[sizes == s])[1]) for s in classes)]
+    for label, r in runs.items():
+        errors = metrics.by_stabilizer(r["model"], r["params"], r["op"], pairs)
+        equivariance = metrics.equivariance_error(r["model"], r["params"], r["op"], pairs)
+        lines.append(f"{label:<{width}} " + " ".join(cell(errors[s][1]) for s in classes) +
+                     " " + cell(equivariance))
+    return "\n".join(lines)

@@ -74,3 +74,36 @@ def energies(fractions, labels, ax=None, title=None, figsize=(7, 3)):
     if title:
         ax.set_title(title)
     return fig
+
+
+def defect_probe(eps, ratios, radii=None, typical=None, figsize=(9, 3.5)):
+    """The defect probe on log–log axes. eps float (E,); ratios {label: (E,)} of
+    ‖f(y) − f(h·y)‖ / ‖y − h·y‖, drawn with a 1/ε reference line through the first
+    curve's value at the largest ε; radii {label: (E,)} of the code radius ‖f_E(y)‖ in a
+    second panel, divided by typical {label: float} when given (then 1% is marked)."""
+    eps = np.asarray(eps)
+    panels = 1 if radii is None else 2
+    fig, axes = plt.subplots(1, panels, figsize=figsize, squeeze=False)
+    ax = axes[0, 0]
+    for label, ratio in ratios.items():
+        ax.loglog(eps, ratio, marker="o", label=label)
+    first = np.asarray(next(iter(ratios.values())))
+    top = np.argmax(eps)
+    ax.loglog(eps, first[top] * eps[top] / eps, "k--", linewidth=1, label="slope −1 (1/ε)")
+    ax.set_xlabel("distance to the symmetric image ε (‖v‖ = 1)")
+    ax.set_ylabel("‖f(y) − f(h·y)‖ / ‖y − h·y‖")
+    ax.set_title("defect probe: encoder slope across h")
+    ax.legend(fontsize="small")
+    if radii is not None:
+        ax = axes[0, 1]
+        for label, radius in radii.items():
+            scale = 1.0 if typical is None else typical[label]
+            ax.loglog(eps, np.asarray(radius) / scale, marker="o", label=label)
+        if typical is not None:
+            ax.axhline(0.01, color="gray", linestyle=":", label="1% of typical")
+        ax.set_xlabel("distance to the symmetric image ε (‖v‖ = 1)")
+        ax.set_ylabel("‖f_E(y)‖" + (" / typical ‖f_E(x)‖" if typical is not None else ""))
+        ax.set_title("code radius in the rotation plane (dims 0–1)")
+        ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
