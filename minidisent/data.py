@@ -89,8 +89,8 @@ def _grid(name, shape):
 
 def random_shapes(shape, count, rng, parts=3):
     """Generic 2D images (count, h, w) on a torus: sums of `parts` axis-aligned rectangles
-    with random sides (1 to half the grid), positions (wrapping around) and N(0, 1)
-    amplitudes. Almost surely fixed by no translation, rotation or reflection
+    with random sides (1 to half the grid), positions (wrapping around) and amplitudes
+    (±0.5..1.5, as for symmetric_shapes). Almost surely fixed by no translation, rotation or reflection
     (`mixed_shapes` checks it image by image)."""
     h, w = _grid("shape", shape)
     _checks.positive("count", count, integer=True)
@@ -101,7 +101,7 @@ def random_shapes(shape, count, rng, parts=3):
     for c in range(count):
         for _ in range(parts):
             (a, b), (sh, sw) = rng.integers(0, [h, w]), rng.integers(1, [max(2, h // 2 + 1), max(2, w // 2 + 1)])
-            X[c] += rng.normal() * (((i - a) % h < sh) & ((j - b) % w < sw))
+            X[c] += rng.choice([-1, 1]) * rng.uniform(0.5, 1.5) * (((i - a) % h < sh) & ((j - b) % w < sw))
     return X
 
 

@@ -251,3 +251,10 @@ def test_linear_shift_is_exact_on_generic_and_symmetric_shapes(trained, name):
 def test_linear_disentangled_fails_on_symmetric_shapes(trained, name):
     assert trained[name]["disentangled"]["symmetric"] >= 10 * max(
         trained[name]["shift"]["symmetric"], 1e-6)
+
+
+def test_mlp_with_shift_on_2d_translations():
+    T = groups.translations((4, 4))
+    result = experiments.run("mlp", "shift", T, *experiments.shapes_2d(T, 1024, seed=0), steps=4000)
+    errors = result["errors"]["prediction"]
+    assert errors["generic"] <= 1e-3 and errors["symmetric"] <= 1e-3, errors
