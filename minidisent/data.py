@@ -90,18 +90,20 @@ def _grid(name, shape):
 def random_shapes(shape, count, rng, parts=3):
     """Generic 2D images (count, h, w) on a torus: sums of `parts` axis-aligned rectangles
     with random sides (1 to half the grid), positions (wrapping around) and amplitudes
-    (±0.5..1.5, as for symmetric_shapes). Almost surely fixed by no translation, rotation or reflection
-    (`mixed_shapes` checks it image by image)."""
+    (±0.5..1.5, as for symmetric_shapes). Almost surely fixed by no translation, rotation
+    or reflection (`mixed_shapes` checks it image by image)."""
     h, w = _grid("shape", shape)
     _checks.positive("count", count, integer=True)
     _checks.positive("parts", parts, integer=True)
     _checks.generator("rng", rng)
     i, j = np.arange(h)[:, None], np.arange(w)[None, :]
+    longest = [max(2, h // 2 + 1), max(2, w // 2 + 1)]  # exclusive bound of the sides
     X = np.zeros((count, h, w))
     for c in range(count):
-        for _ in range(parts):
-            (a, b), (sh, sw) = rng.integers(0, [h, w]), rng.integers(1, [max(2, h // 2 + 1), max(2, w // 2 + 1)])
-            X[c] += rng.choice([-1, 1]) * rng.uniform(0.5, 1.5) * (((i - a) % h < sh) & ((j - b) % w < sw))
+        for _ in range(parts):  # corner (a, b), sides (sh, sw), wrapping around the torus
+            (a, b), (sh, sw) = rng.integers(0, [h, w]), rng.integers(1, longest)
+            amplitude = rng.choice([-1, 1]) * rng.uniform(0.5, 1.5)
+            X[c] += amplitude * (((i - a) % h < sh) & ((j - b) % w < sw))
     return X
 
 
@@ -165,7 +167,7 @@ def mixed_shapes(group, count, rng, symmetric=0.5, kinds=SHAPES, tries=100):
         raise ValueError(f"group: expected a group acting on 2D images, got {group!r}")
     _checks.positive("count", count, integer=True)
     _checks.generator("rng", rng)
-    if not 0 <= symmetric <= 1:
+    if not 0 <= _checks.nonnegative("symmetric", symmetric) <= 1:
         raise ValueError(f"symmetric: expected a fraction in [0, 1], got {symmetric}")
     n_sym = int(round(symmetric * count))
     n_gen = count - n_sym

@@ -64,7 +64,8 @@ def image_grid(X, titles=None, columns=6, figsize=None, vmax=None):
     """2D images X (k, h, w) in a grid, one shared colour scale (red +, blue -), titled."""
     X = np.asarray(X)
     rows = -(-len(X) // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=figsize or (1.5 * columns, 1.6 * rows), squeeze=False)
+    figsize = figsize or (1.5 * columns, 1.6 * rows)
+    fig, axes = plt.subplots(rows, columns, figsize=figsize, squeeze=False)
     vmax = np.abs(X).max() if vmax is None else vmax
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")

@@ -221,8 +221,11 @@ def test_pixel_orbits(n):
     assert experiments.pixel_orbits(groups.rotations(n)) == (n * n + 3) // 4  # + the centre, n odd
     # dihedral: pixels (i, j) up to the 8 symmetries of the square
     c = n - 1
-    classes = {min((a, b) for a, b in [(i, j), (j, i), (c - i, j), (j, c - i), (i, c - j), (c - j, i),
-                                        (c - i, c - j), (c - j, c - i)]) for i in range(n) for j in range(n)}
+
+    def images(i, j):
+        return [(i, j), (j, i), (c - i, j), (j, c - i), (i, c - j), (c - j, i), (c - i, c - j), (c - j, c - i)]
+
+    classes = {min(images(i, j)) for i in range(n) for j in range(n)}
     assert experiments.pixel_orbits(groups.dihedral(n)) == len(classes)
 
 
