@@ -187,3 +187,36 @@ def stabilizer_table(runs, group, X):
         lines.append(f"{label:<{width}} " + " ".join(cell(errors[s][1]) for s in classes) +
                      " " + cell(equivariance))
     return "\n".join(lines)
+
+
+# --- two dimensions ---------------------------------------------------------------------
+def groups_2d(n=6):
+    """The 2D groups of the course on an n x n torus, by short name."""
+    return {"translations": groups.translations((n, n)), "rotations": groups.rotations(n),
+            "translations_rotations": groups.translations_rotations(n),
+            "dihedral": groups.dihedral(n)}
+
+
+def shapes_2d(group, count=256, seed=0):
+    """The 2D toy task for any group on images of two axes: half generic random shapes,
+    half shapes that the group fixes non-trivially (data.mixed_shapes), as training and
+    held-out pairs (x1, g, x2) of `count` pairs each."""
+    rng = np.random.default_rng(seed)
+
+    def draw():
+        return data.pairs(group, data.mixed_shapes(group, count, rng), rng)
+
+    return draw(), draw()
+
+
+def pixel_orbits(group):
+    """The number of orbits of the group on pixel positions. The pixel representation is
+    a sum of one permutation representation per orbit, each contained once in the
+    regular representation, so a shift-operator latent of |G| x pixel_orbits(group)
+    dimensions can hold any image exactly and equivariantly."""
+    return len({tuple(np.unique(column)) for column in group.perms.T})
+
+
+def regular_latent_dim(group):
+    """|G| * pixel_orbits(group): the latent size used for the shift operator in 2D."""
+    return group.order * pixel_orbits(group)

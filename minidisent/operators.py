@@ -170,3 +170,26 @@ def real_fourier(group, latent_dim):
         return np.reshape(out, Z.shape)
 
     return Operator("real_fourier", group, latent_dim, apply)
+
+
+def stacked_shift(group, latent_dim):
+    """The shift operator of a product of cyclic groups Z_{n_1} x ... x Z_{n_k} built
+    without the table: Z is read as (B, n_1, ..., n_k, d) and the element with exponents
+    (m_1, ..., m_k) rolls axis i by m_i (for translations of an h x w torus: a roll of
+    the (h, w, d) code along its two grid axes). It equals `shift` on the same group."""
+    if group.factors is None:
+        raise ValueError(f"group: the stacked shift operator needs a product of cyclic groups "
+                         f"(cyclic, translations, rotations), got {group.name}; use shift")
+    _latent(group, latent_dim, multiple=group.order)
+    d, n = latent_dim // group.order, onp.array(group.factors)
+    blocks = onp.indices(group.factors).reshape(len(n), -1)  # (k, |G|): each block's position
+    exponents = group.coordinates(onp.arange(group.order))  # (|G|, k)
+
+    def rolled(m):  # gather index (L,) of the roll by m (k,): out[i, :] = z[(i - m) mod n, :]
+        source = onp.ravel_multi_index(tuple((blocks - m[:, None]) % n[:, None]), group.factors)
+        return (source[:, None] * d + onp.arange(d)).ravel()
+
+    index = onp.stack([rolled(m) for m in exponents])  # (|G|, L)
+    undo = onp.stack([rolled(-m) for m in exponents])  # the roll back by -m
+    return Operator("stacked_shift", group, latent_dim,
+                    lambda Z, g: permute_rows(Z, index[g], undo[g]))

@@ -107,3 +107,19 @@ def defect_probe(eps, ratios, radii=None, typical=None, figsize=(9, 3.5)):
         ax.legend(fontsize="small")
     fig.tight_layout()
     return fig
+
+
+def image_grid(X, titles=None, columns=6, figsize=None, vmax=None):
+    """2D images X (k, h, w) in a grid, one shared colour scale (red +, blue -), titled."""
+    X = np.asarray(X)
+    rows = -(-len(X) // columns)
+    figsize = figsize or (1.5 * columns, 1.6 * rows)
+    fig, axes = plt.subplots(rows, columns, figsize=figsize, squeeze=False)
+    vmax = np.abs(X).max() if vmax is None else vmax
+    for i, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if i < len(X):
+            ax.imshow(X[i], cmap="RdBu_r", vmin=-vmax, vmax=vmax)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize="small")
+    return fig
