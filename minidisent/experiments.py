@@ -44,11 +44,12 @@ def build(kind, operator, group, latent_dim, hidden=(64,), gain=0.1):
 
 
 def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
-        consistency=0.0, progress=False, **overrides):
-    """Train one model on train_pairs and score it on test_pairs. Returns a dict with
+        consistency=0.0, progress=False, model_options=None, **overrides):
+    """Train one model on train_pairs and score it on test_pairs; `model_options` (e.g.
+    dict(gain=1.0)) go to build, `overrides` to train.fit. Returns a dict with
     model, op, params, history, seconds and the errors of metrics.by_symmetry."""
     latent_dim = group.order if latent_dim is None else latent_dim
-    model, op = build(kind, operator, group, latent_dim)
+    model, op = build(kind, operator, group, latent_dim, **(model_options or {}))
     settings = {**SETTINGS[kind], **overrides}
     start = time.perf_counter()
     params, history = train.fit(train.supervised_loss(model, op, consistency=consistency),
@@ -57,3 +58,17 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
     return dict(kind=kind, operator=operator, model=model, op=op, params=params,
                 history=history, seconds=time.perf_counter() - start,
                 errors=metrics.by_symmetry(model, params, op, test_pairs))
+
+
+def table(results):
+    """Results of `run` as a fixed-width text table: one row per trained model with the
+    held-out prediction error (generic, symmetric), the equivariance error and train time."""
+    head = (f"{'model':<7} {'operator':<13} {'pred. generic':>13} {'pred. symmetric':>15} "
+            f"{'equiv. error':>12} {'train s':>7}")
+    lines = [head, "-" * len(head)]
+    for r in results:
+        e = r["errors"]
+        lines.append(f"{r['kind']:<7} {r['operator']:<13} {e['prediction']['generic']:>13.1e} "
+                     f"{e['prediction']['symmetric']:>15.1e} {e['equivariance']['all']:>12.1e} "
+                     f"{r['seconds']:>7.1f}")
+    return "\n".join(lines)
