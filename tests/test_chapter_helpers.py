@@ -1,13 +1,10 @@
 """Helpers added for the chapters: models.mlp(gain=), experiments.table,
 experiments.run(model_options=), plots.error_bars and plots.histories."""
-import matplotlib
+import matplotlib.pyplot as plt  # conftest.py selects the Agg backend
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from minidisent import experiments, models, plots  # noqa: E402
+from minidisent import experiments, models, plots
 
 
 def test_mlp_gain_scales_first_and_last_layers_only():
