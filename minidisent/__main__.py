@@ -16,19 +16,6 @@ matplotlib.use("Agg")  # files only, no window
 from . import experiments, plots  # noqa: E402
 
 
-def table(results):
-    """The results as a fixed-width text table (one row per trained model)."""
-    head = (f"{'model':<7} {'operator':<13} {'pred. generic':>13} {'pred. symmetric':>15} "
-            f"{'equiv. error':>12} {'train s':>7}")
-    lines = [head, "-" * len(head)]
-    for r in results:
-        e = r["errors"]
-        lines.append(f"{r['kind']:<7} {r['operator']:<13} {e['prediction']['generic']:>13.1e} "
-                     f"{e['prediction']['symmetric']:>15.1e} {e['equivariance']['all']:>12.1e} "
-                     f"{r['seconds']:>7.1f}")
-    return "\n".join(lines)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m minidisent", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -49,7 +36,7 @@ def main(argv=None):
                 print(f"training {kind} + {operator} ...", file=sys.stderr, flush=True)
             results.append(experiments.run(kind, operator, group, train_pairs, test_pairs,
                                            seed=args.seed))
-    print(table(results))
+    print(experiments.table(results))
 
     os.makedirs(args.figures, exist_ok=True)
     x1, g, x2 = test_pairs

@@ -49,14 +49,18 @@ def linear(shape, latent_dim, scale=None):
     return Model("linear", shape, latent_dim, init, encode, decode)
 
 
-def mlp(shape, latent_dim, hidden=(128,)):
+def mlp(shape, latent_dim, hidden=(128,), gain=1.0):
     """Encoder x -> tanh layers of sizes `hidden` -> z; decoder z -> the same in reverse -> x̂.
-    params: "encoder_w{i}", "encoder_b{i}", "decoder_w{i}", "decoder_b{i}" for each layer i."""
+    params: "encoder_w{i}", "encoder_b{i}", "decoder_w{i}", "decoder_b{i}" for each layer i.
+    Weights start ~ N(0, 1/fan_in), times `gain` in the first layer and 1/gain in the last
+    of each part: a small gain starts the tanh units in their near-linear regime while
+    keeping the initial map's overall scale."""
     shape = _shape(shape)
     _checks.positive("latent_dim", latent_dim, integer=True)
     if not isinstance(hidden, (tuple, list)):
         raise TypeError(f"hidden: expected a tuple of layer widths such as (64,), got "
                         f"{type(hidden).__name__} {hidden!r}")
+    _checks.positive("gain", gain)
     hidden = tuple(hidden)
     for i, h in enumerate(hidden):
         _checks.positive(f"hidden[{i}]", h, integer=True)
@@ -71,8 +75,10 @@ def mlp(shape, latent_dim, hidden=(128,)):
         _checks.generator("rng", rng)
         params = {}
         for part, widths in sizes.items():
+            last = len(widths) - 2
             for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
-                params[f"{part}_w{i}"] = rng.normal(0, 1 / np.sqrt(a), (a, b))
+                scale = (gain if i == 0 else 1.0) / (gain if i == last else 1.0)
+                params[f"{part}_w{i}"] = rng.normal(0, scale / np.sqrt(a), (a, b))
                 params[f"{part}_b{i}"] = np.zeros(b)
         return params
 

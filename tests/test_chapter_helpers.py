@@ -1,0 +1,79 @@
+"""Helpers added for the chapters: models.mlp(gain=), experiments.table,
+experiments.run(model_options=), plots.error_bars and plots.histories."""
+import matplotlib.pyplot as plt  # conftest.py selects the Agg backend
+import numpy as np
+import pytest
+
+from minidisent import experiments, models, plots
+
+
+def test_mlp_gain_scales_first_and_last_layers_only():
+    model1 = models.mlp((16,), 8, hidden=(12, 10))
+    model2 = models.mlp((16,), 8, hidden=(12, 10), gain=0.25)
+    p1, p2 = model1.init(np.random.default_rng(3)), model2.init(np.random.default_rng(3))
+    # independent statement of the rule: layer 0 times gain, layer 2 (the last) times 1/gain
+    expected = {0: 0.25, 1: 1.0, 2: 4.0}
+    for part in ("encoder", "decoder"):
+        for i, factor in expected.items():
+            np.testing.assert_allclose(p2[f"{part}_w{i}"], factor * p1[f"{part}_w{i}"], rtol=1e-14)
+            assert np.array_equal(p2[f"{part}_b{i}"], p1[f"{part}_b{i}"])
+
+
+def test_mlp_default_gain_keeps_fan_in_scale():
+    p = models.mlp((64,), 8, hidden=(256,)).init(np.random.default_rng(0))
+    # weights ~ N(0, 1/fan_in): the sample std is within a few percent of 1/sqrt(fan_in)
+    assert abs(p["encoder_w0"].std() * np.sqrt(64) - 1) < 0.05
+    assert abs(p["decoder_w1"].std() * np.sqrt(256) - 1) < 0.05
+
+
+@pytest.mark.parametrize("gain, error", [(0.0, ValueError), (-1.0, ValueError), (np.nan, ValueError),
+                                         ("0.1", TypeError)])
+def test_mlp_bad_gain(gain, error):
+    with pytest.raises(error, match="gain"):
+        models.mlp((16,), 8, gain=gain)
+
+
+def test_run_passes_model_options_and_table_lists_every_run():
+    group, train_pairs, test_pairs = experiments.signals_1d(n=8, count=32)
+    runs = [experiments.run("mlp", "shift", group, train_pairs, test_pairs, steps=1,
+                            step_size=1e-12, decay=1.0, model_options=dict(hidden=(7,), gain=0.5)),
+            experiments.run("linear", "identity", group, train_pairs, test_pairs, steps=5)]
+    # one step of size 1e-12 leaves the init: it must be the hand-built gain-0.5 MLP's
+    expected = models.mlp((8,), 8, hidden=(7,), gain=0.5).init(np.random.default_rng(0))
+    for name, value in expected.items():
+        np.testing.assert_allclose(runs[0]["params"][name], value, rtol=0, atol=1e-10)
+    lines = experiments.table(runs).splitlines()
+    assert len(lines) == 2 + len(runs)
+    for line, r in zip(lines[2:], runs):
+        assert line.split()[:2] == [r["kind"], r["operator"]]
+        generic = float(line.split()[2])
+        assert generic == pytest.approx(r["errors"]["prediction"]["generic"], rel=0.06)
+
+
+def _fake(kind, operator, generic, symmetric, steps=5):
+    return dict(kind=kind, operator=operator, history=np.geomspace(1, 1e-3, steps),
+                errors={"prediction": {"generic": generic, "symmetric": symmetric}})
+
+
+def test_error_bars_draws_one_bar_per_error_with_the_right_height():
+    results = [_fake("linear", "shift", 1e-10, 3e-12), _fake("linear", "identity", 0.9, 0.6)]
+    fig = plots.error_bars(results)
+    ax = fig.axes[0]
+    heights = sorted(p.get_y() + p.get_height() for p in ax.patches)
+    np.testing.assert_allclose(heights, sorted([1e-10, 3e-12, 0.9, 0.6]), rtol=1e-12)
+    assert ax.get_yscale() == "log" and ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["linear + shift", "linear + identity"]
+    plt.close(fig)
+    fig = plots.error_bars([_fake("mlp", "identity", 0.9, 0.6)])
+    assert fig.axes[0].get_yscale() == "linear"
+    plt.close(fig)
+
+
+def test_histories_plots_each_loss_curve():
+    results = [_fake("mlp", "shift", 1, 1, steps=7), _fake("mlp", "identity", 1, 1, steps=7)]
+    fig = plots.histories(results)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 and ax.get_xlabel() and ax.get_ylabel()
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), results[1]["history"])
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 8))
+    plt.close(fig)
