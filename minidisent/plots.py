@@ -122,6 +122,7 @@ def image_grid(X, titles=None, columns=6, figsize=None, vmax=None):
             ax.imshow(X[i], cmap="RdBu_r", vmin=-vmax, vmax=vmax)
             if titles is not None:
                 ax.set_title(titles[i], fontsize="small")
+    return fig
 
 
 def _label(result):
