@@ -75,3 +75,33 @@ def mlp(shape, latent_dim, hidden=(128,)):
         return np.reshape(forward(params, "decoder", Z), (Z.shape[0],) + shape)
 
     return Model("mlp", shape, latent_dim, init, encode, decode)
+
+
+VAE = namedtuple("VAE", Model._fields + ("posterior",))
+VAE.__doc__ = """A Model whose encoder is a Gaussian posterior q(z|x) = N(mean, diag(exp(log_variance))):
+encode(params, X) gives the mean (B, L); posterior(params, X) gives (mean, log_variance), each (B, L)."""
+
+
+def vae(shape, latent_dim, hidden=(64,)):
+    """A variational autoencoder: the mlp encoder with 2*latent_dim outputs (mean, then
+    log-variance) and the mlp decoder; hidden=() makes both affine (a linear VAE).
+    params: the "encoder_*" keys of mlp(shape, 2L, hidden), the "decoder_*" keys of mlp(shape, L, hidden)."""
+    shape = _shape(shape)
+    _checks.positive("latent_dim", latent_dim, integer=True)
+    to_moments, from_code = mlp(shape, 2 * latent_dim, hidden), mlp(shape, latent_dim, hidden)
+
+    def init(rng):
+        _checks.generator("rng", rng)
+        params = {k: v for k, v in to_moments.init(rng).items() if k.startswith("encoder")}
+        params.update({k: v for k, v in from_code.init(rng).items() if k.startswith("decoder")})
+        return params
+
+    def posterior(params, X):
+        moments = to_moments.encode(params, X)  # (B, 2L)
+        return moments[:, :latent_dim], moments[:, latent_dim:]
+
+    def encode(params, X):
+        return posterior(params, X)[0]
+
+    name = "vae" if hidden else "linear vae"
+    return VAE(name, shape, latent_dim, init, encode, from_code.decode, posterior)
