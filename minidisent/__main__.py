@@ -37,8 +37,8 @@ def traversal_figures(table, folder):
     for name, entry in table.items():
         x1 = entry["test_pairs"][0]
         for label, r in entry["vae"].items():
-            dims = baselines.active_dims(r["model"], r["params"], x1, count=4)
-            fig = plots.traversal(r["model"], r["params"], x1[0], dims,
+            dims = baselines.active_dims(r["model"], r["params"], x1, count=4 if x1.ndim == 2 else 3)
+            fig = plots.traversal(r["model"], r["params"], x1[0], dims, steps=7 if x1.ndim == 2 else 5,
                                   title=f"{label} on {name}: decode(z + t e_d), most active d")
             slug = name.replace("°", "").replace("+", "_").replace(" ", "_").lower()
             paths.append(_save(fig, folder, f"traversal_{label.replace('-', '')}_{slug}.png"))
@@ -65,13 +65,15 @@ def main(argv=None):
     parser.add_argument("--full", action="store_true",
                         help="every data set (1D, 2D translations, 90° rotations, both), not only 1D")
     parser.add_argument("--figures", default="figures", help="folder for the PNGs (default figures/)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: a tenth of the training steps (not the table's numbers)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
     names = tuple(experiments.DATASETS) if args.full else ("1D shifts",)
     progress = None if args.quiet else (lambda line: print(f"training {line} ...", file=sys.stderr, flush=True))
-    table = experiments.results(names, seed=args.seed, progress=progress)
+    table = experiments.results(names, seed=args.seed, progress=progress, quick=args.quick)
     print(experiments.results_markdown(table))
 
     os.makedirs(args.figures, exist_ok=True)

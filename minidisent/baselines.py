@@ -108,7 +108,7 @@ def _plane_loss(A, angles, a, b):
     return np.sum((_plane_apply(_orthonormal(A), angles, a) - b) ** 2) / len(a)
 
 
-def plane_fit(group, z1, g, z2, steps=150, refine=2, max_pairs=2048, seed=0):
+def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
     """The best rotation planes: for every choice of frequencies f_i in 1..n_i//2, U starts
     from the eigenvectors of the per-element fit of each generator with eigenvalue nearest
     e^{2πi f_i/n_i}; the `refine` best starts are refined by Adam on Σ ‖z2 − psi(g) z1‖²
@@ -132,7 +132,8 @@ def plane_fit(group, z1, g, z2, steps=150, refine=2, max_pairs=2048, seed=0):
         for i, n in enumerate(group.factors):
             values, vectors = onp.linalg.eig(linear[generators[i]])
             v = vectors[:, onp.argmin(onp.abs(values - onp.exp(2j * onp.pi * freqs[i] / n)))]
-            start += [v.real, v.imag if onp.linalg.norm(v.imag) > 1e-8 * onp.linalg.norm(v.real)
+            # M v = e^{iθ} v puts the plane (Re v, −Im v) in the orientation turned by +θ
+            start += [v.real, -v.imag if onp.linalg.norm(v.imag) > 1e-8 * onp.linalg.norm(v.real)
                       else onp.random.default_rng(seed).normal(size=L)]
         A0 = onp.stack(start, axis=1) + 1e-6 * onp.random.default_rng(seed).normal(size=(L, 2 * k))
         starts.append((_plane_loss(A0, angles[e], a, b), freqs, A0, angles))
@@ -199,7 +200,7 @@ def homomorphism_error(group, maps):
     maps = onp.asarray(maps)
     if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
         raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
-    products = onp.einsum("gij,hjk->ghik", maps, maps)  # (|G|, |G|, L, L)
+    products = maps[:, None] @ maps[None, :]  # (|G|, |G|, L, L): M_g M_h
     return metrics.relative_error(products, maps[group.table])
 
 

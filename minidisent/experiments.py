@@ -112,15 +112,20 @@ TABLE_SETTINGS = {"linear": dict(steps=1500, batch_size=64, step_size=3e-2, deca
 CONSISTENCY = 1.0
 
 
-def results(datasets=("1D shifts",), seed=0, progress=None):
+def results(datasets=("1D shifts",), seed=0, progress=None, quick=False):
     """The results table on the named DATASETS. For each: linear and MLP autoencoders with
     the identity (no operator), disentangled and shift operators, trained on the pairs;
     a VAE and a β-VAE trained on the images alone and tested post hoc (baselines.posthoc).
     Latent size |G|·ceil(n_pixels/|G|) for every model. progress: None or a callable
-    taking a line of text. Returns {dataset: {"group", "models": {row: errors}, "vae": {...}}}."""
+    taking a line of text. quick: a tenth of the training steps (a smoke test; the numbers
+    are not the table's). Returns {dataset: {"group", "test_pairs", "models": {(kind,
+    operator): experiments.run result}, "vae": {"vae" / "beta-vae": baselines.posthoc
+    result with "model" and "params"}}}."""
     unknown = [d for d in datasets if d not in DATASETS]
     if unknown or not datasets:
         raise ValueError(f"datasets: expected names among {list(DATASETS)}, got {list(datasets)}")
+    settings = {kind: dict(s, steps=s["steps"] // 10 if quick else s["steps"])
+                for kind, s in TABLE_SETTINGS.items()}
     out = {}
     for name in datasets:
         group, train_pairs, test_pairs = DATASETS[name](seed)
@@ -134,13 +139,13 @@ def results(datasets=("1D shifts",), seed=0, progress=None):
                     progress(f"{name}: {kind} + {operator}")
                 rows[(kind, operator)] = run(kind, operator, group, train_pairs, test_pairs,
                                              latent_dim=latent_dim, seed=seed,
-                                             consistency=CONSISTENCY, **TABLE_SETTINGS[kind])
+                                             consistency=CONSISTENCY, **settings[kind])
         images = np.concatenate([train_pairs[0], train_pairs[2]])
         for label, beta in baselines.BETAS.items():
             if progress:
                 progress(f"{name}: {label} (beta={beta}) and its post-hoc fits")
             model, params, _ = baselines.fit_vae(group, images, latent_dim, beta=beta, seed=seed,
-                                                 **TABLE_SETTINGS["vae"])
+                                                 **settings["vae"])
             unsupervised[label] = dict(model=model, params=params, **baselines.posthoc(
                 model, params, group, train_pairs, test_pairs, seed=seed))
         out[name] = dict(group=group, test_pairs=test_pairs, models=rows, vae=unsupervised)
