@@ -138,9 +138,11 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
         A0 = onp.stack(start, axis=1) + 1e-6 * onp.random.default_rng(seed).normal(size=(L, 2 * k))
         starts.append((_plane_loss(A0, angles[e], a, b), freqs, A0, angles))
     best = None
-    for _, freqs, A0, angles in sorted(starts, key=lambda s: s[0])[:refine]:
+    for value0, freqs, A0, angles in sorted(starts, key=lambda s: s[0])[:refine]:
         A = adam(grad(lambda A, i: _plane_loss(A, angles[e], a, b)), A0, num_iters=steps, step_size=1e-2)
         value = _plane_loss(A, angles[e], a, b)
+        if value0 < value:  # Adam's first steps can leave an exact start
+            A, value = A0, value0
         if best is None or value < best[0]:
             best = (value, freqs, _orthonormal(A), angles)
     _, freqs, U, angles = best
@@ -200,8 +202,12 @@ def homomorphism_error(group, maps):
     maps = onp.asarray(maps)
     if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
         raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
-    products = maps[:, None] @ maps[None, :]  # (|G|, |G|, L, L): M_g M_h
-    return metrics.relative_error(products, maps[group.table])
+    wrong = total = 0.0
+    for g in range(group.order):  # one g at a time: (|G|, L, L) in memory, not (|G|², L, L)
+        target = maps[group.table[g]]  # M_{g∘h} for every h
+        wrong += onp.sum((maps[g] @ maps - target) ** 2)
+        total += onp.sum(target ** 2)
+    return float(wrong / total)
 
 
 def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
