@@ -59,24 +59,36 @@ def orbit_pairs(group, X):
     return x1, g, group.act(x1, g)
 
 
-def _matrices_operator(name, group, maps):
-    """An Operator applying maps[g] (|G|, L, L): op(Z, g)[b] = maps[g[b]] @ Z[b]."""
-    return operators.Operator(name, group, maps.shape[1],
-                              lambda Z, g: onp.einsum("bij,bj->bi", maps[g], Z))
+def matrix_operator(group, maps, name="matrices"):
+    """An Operator applying one matrix per element, maps (|G|, L, L):
+    op(Z, g)[b] = maps[g[b]] @ Z[b]. The matrices are kept as op.maps."""
+    maps = onp.asarray(maps, dtype=float)
+    if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
+        raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
+    op = operators.Operator(name, group, maps.shape[1], lambda Z, g: onp.einsum("bij,bj->bi", maps[g], Z))
+    op.maps = maps
+    return op
+
+
+def _codes(z1, z2):
+    for name, z in (("z1", z1), ("z2", z2)):
+        if not isinstance(z, onp.ndarray) or z.ndim != 2 or not onp.all(onp.isfinite(z)):
+            raise ValueError(f"{name}: expected a finite array of codes (N, L), got {getattr(z, 'shape', z)!r}")
+    if z1.shape != z2.shape:
+        raise ValueError(f"z2: expected the shape of z1 {z1.shape}, got {z2.shape}")
 
 
 def linear_fit(group, z1, g, z2):
     """The least-squares M_g of each element: z1, z2 (N, L), g int (N,) -> Operator whose
     .maps are (|G|, L, L). Every element needs at least one pair (minimum-norm solution)."""
+    _codes(z1, z2)
     g = _checks.elements("g", g, group.order, length=len(z1))
     missing = onp.setdiff1d(onp.arange(group.order), g)
     if missing.size:
         raise ValueError(f"g: expected pairs for every element of {group.name}, none for {missing[:5].tolist()}")
     maps = onp.stack([onp.linalg.lstsq(z1[g == e], z2[g == e], rcond=None)[0].T
                       for e in range(group.order)])  # (|G|, L, L)
-    op = _matrices_operator("per-element linear fit", group, maps)
-    op.maps = maps
-    return op
+    return matrix_operator(group, maps, "per-element linear fit")
 
 
 def _orthonormal(A):
@@ -112,10 +124,11 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
     """The best rotation planes: for every choice of frequencies f_i in 1..n_i//2, U starts
     from the eigenvectors of the per-element fit of each generator with eigenvalue nearest
     e^{2πi f_i/n_i}; the `refine` best starts are refined by Adam on Σ ‖z2 − psi(g) z1‖²
-    (at most max_pairs pairs), and the least error wins. Returns an Operator with .maps (|G|, L, L),
-    .frequencies and .plane U (L, 2k). Needs a product of cyclic groups (group.factors)."""
+    (at most max_pairs pairs), and the least error wins. Returns an Operator with .maps
+    (|G|, L, L), .frequencies and .plane U (L, 2k). Needs a product of cyclic groups."""
     if group.factors is None:
         raise ValueError(f"group: a rotation-plane fit needs a product of cyclic groups, got {group.name}")
+    _codes(z1, z2)
     L, k = z1.shape[1], len(group.factors)
     if L < 2 * k:
         raise ValueError(f"z1: expected at least {2 * k} latent dimensions for {k} planes, got {L}")
@@ -148,8 +161,8 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
     _, freqs, U, angles = best
     eye = onp.eye(L)
     maps = onp.stack([_plane_apply(U, onp.tile(angles[h], (L, 1)), eye).T for h in range(group.order)])
-    op = _matrices_operator("rotation-plane fit", group, maps)
-    op.maps, op.frequencies, op.plane = maps, freqs, U
+    op = matrix_operator(group, maps, "rotation-plane fit")
+    op.frequencies, op.plane = freqs, U
     return op
 
 
@@ -178,7 +191,8 @@ def generator_words(group):
                 for s in generators:
                     gh = int(group.table[s, h])
                     if gh not in words:
-                        words[gh], _ = [s] + words[h], new.append(gh)
+                        words[gh] = [s] + words[h]
+                        new.append(gh)
             frontier = new
     return generators, [words[g] for g in range(group.order)]
 
@@ -229,7 +243,7 @@ def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
         out[name] = dict(op=op, homomorphism=homomorphism_error(group, op.maps),
                          **metrics.by_symmetry(model, params, op, test_pairs))
         if name == "linear":  # the same maps rebuilt from the generators' maps only
-            rebuilt = _matrices_operator("composed linear fit", group, composed(group, op.maps))
+            rebuilt = matrix_operator(group, composed(group, op.maps), "composed linear fit")
             out[name]["composed"] = metrics.by_symmetry(model, params, rebuilt, test_pairs)["prediction"]
     return out
 

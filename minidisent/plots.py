@@ -86,9 +86,10 @@ def traversal(model, params, x, dims, span=2.0, steps=7, title=None, figsize=Non
     else:
         fig, axes = plt.subplots(len(dims), steps, figsize=figsize or (1.1 * steps, 1.1 * len(dims)),
                                  squeeze=False)
+        lim = max(np.abs(images).max() for images in decoded)  # one colour scale for all
         for row, d, images in zip(axes, dims, decoded):
             for ax, t, image in zip(row, ts, images):
-                ax.imshow(image, cmap="RdBu_r")
+                ax.imshow(image, cmap="RdBu_r", vmin=-lim, vmax=lim)
                 ax.set_xticks([])
                 ax.set_yticks([])
             row[0].set_ylabel(f"z[{d}]", fontsize="small")

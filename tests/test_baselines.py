@@ -114,6 +114,10 @@ def test_linear_fit_recovers_planted_maps_and_homomorphism_error():
         baselines.linear_fit(group, z1[:3], g[:3], z2[:3])  # no pairs for elements 3, 4
     with pytest.raises(ValueError, match="maps"):
         baselines.homomorphism_error(group, maps[:3])
+    with pytest.raises(ValueError, match="maps"):
+        baselines.matrix_operator(group, maps[:3])
+    with pytest.raises(ValueError, match="z2"):
+        baselines.linear_fit(group, z1, g, z2[:, :3])
 
 
 def test_composed_maps_equal_a_representation_and_words_multiply_out():
