@@ -97,7 +97,7 @@ def images_2d(group, count=512, seed=0, width=0.6):
     return group, draw(), draw()
 
 
-# name -> (constructor of the group, kind of images)
+# name -> a function of the seed giving (group, train_pairs, test_pairs)
 DATASETS = {
     "1D shifts": lambda seed: signals_1d(16, 512, seed=seed),
     "2D translations": lambda seed: images_2d(groups.translations((6, 6)), seed=seed),
