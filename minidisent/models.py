@@ -39,11 +39,11 @@ def linear(shape, latent_dim, scale=None):
                 "decoder": rng.normal(0, s, (latent_dim, n))}
 
     def encode(params, X):
-        _inputs(params, shapes, "X", X, shape)
+        _inputs(params, {"encoder": shapes["encoder"]}, "X", X, shape)
         return np.reshape(X, (X.shape[0], n)) @ params["encoder"]
 
     def decode(params, Z):
-        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False, kind=np.inexact)
+        _inputs(params, {"decoder": shapes["decoder"]}, "Z", Z, (latent_dim,), finite=False, kind=np.inexact)
         return np.reshape(Z @ params["decoder"], (Z.shape[0],) + shape)
 
     return Model("linear", shape, latent_dim, init, encode, decode)
@@ -66,10 +66,10 @@ def mlp(shape, latent_dim, hidden=(128,), gain=1.0):
         _checks.positive(f"hidden[{i}]", h, integer=True)
     n = int(np.prod(shape))
     sizes = {"encoder": (n,) + hidden + (latent_dim,), "decoder": (latent_dim,) + hidden[::-1] + (n,)}
-    shapes = {}  # key -> shape of every parameter
+    shapes = {part: {} for part in sizes}  # part -> {key: shape} of its parameters
     for part, widths in sizes.items():
         for i, (a, b) in enumerate(zip(widths[:-1], widths[1:])):
-            shapes[f"{part}_w{i}"], shapes[f"{part}_b{i}"] = (a, b), (b,)
+            shapes[part][f"{part}_w{i}"], shapes[part][f"{part}_b{i}"] = (a, b), (b,)
 
     def init(rng):
         _checks.generator("rng", rng)
@@ -91,11 +91,11 @@ def mlp(shape, latent_dim, hidden=(128,), gain=1.0):
         return H
 
     def encode(params, X):
-        _inputs(params, shapes, "X", X, shape)
+        _inputs(params, shapes["encoder"], "X", X, shape)
         return forward(params, "encoder", np.reshape(X, (X.shape[0], n)))
 
     def decode(params, Z):
-        _inputs(params, shapes, "Z", Z, (latent_dim,), finite=False, kind=np.inexact)
+        _inputs(params, shapes["decoder"], "Z", Z, (latent_dim,), finite=False, kind=np.inexact)
         return np.reshape(forward(params, "decoder", Z), (Z.shape[0],) + shape)
 
     return Model("mlp", shape, latent_dim, init, encode, decode)
@@ -125,9 +125,39 @@ def _param_shapes(model):
 def check_params(model, params):
     """Raise a ValueError/TypeError unless params fit model exactly: the keys and shapes that
     model.init gives, float arrays, finite values. Returns params."""
-    if not isinstance(model, Model):
-        raise TypeError(f"model: expected a models.Model (e.g. models.linear(16, 16)), got {type(model).__name__}")
+    if not isinstance(model, (Model, VAE)):
+        raise TypeError(f"model: expected a models.Model (e.g. models.linear(16, 16)) or VAE, got {type(model).__name__}")
     _checks.param_shapes("params", params, _param_shapes(model), exact=True)
     for k, v in params.items():
         _checks.finite_floats(f"params[{k!r}]", v)
     return params
+
+
+VAE = namedtuple("VAE", Model._fields + ("posterior",))
+VAE.__doc__ = """A Model whose encoder is a Gaussian posterior q(z|x) = N(mean, diag(exp(log_variance))):
+encode(params, X) gives the mean (B, L); posterior(params, X) gives (mean, log_variance), each (B, L)."""
+
+
+def vae(shape, latent_dim, hidden=(64,)):
+    """A variational autoencoder: the mlp encoder with 2*latent_dim outputs (mean, then
+    log-variance) and the mlp decoder; hidden=() makes both affine (a linear VAE).
+    params: the "encoder_*" keys of mlp(shape, 2L, hidden), the "decoder_*" keys of mlp(shape, L, hidden)."""
+    shape = _shape(shape)
+    _checks.positive("latent_dim", latent_dim, integer=True)
+    to_moments, from_code = mlp(shape, 2 * latent_dim, hidden), mlp(shape, latent_dim, hidden)
+
+    def init(rng):
+        _checks.generator("rng", rng)
+        params = {k: v for k, v in to_moments.init(rng).items() if k.startswith("encoder")}
+        params.update({k: v for k, v in from_code.init(rng).items() if k.startswith("decoder")})
+        return params
+
+    def posterior(params, X):
+        moments = to_moments.encode(params, X)  # (B, 2L)
+        return moments[:, :latent_dim], moments[:, latent_dim:]
+
+    def encode(params, X):
+        return posterior(params, X)[0]
+
+    name = "vae" if hidden else "linear vae"
+    return VAE(name, shape, latent_dim, init, encode, from_code.decode, posterior)

@@ -202,3 +202,39 @@ def latent_blocks(group, X, target):
         if error <= target:
             return d, error
     return max(len(s) for s in spectrum), 0.0
+
+
+def gaussian_kl(mean, log_variance):
+    """KL( N(mean, diag(exp(log_variance))) ‖ N(0, I) ) per row, in closed form:
+        ½ Σ_j (mean_j² + exp(log_variance_j) − 1 − log_variance_j).
+    mean, log_variance (B, L) -> (B,)."""
+    return 0.5 * np.sum(mean ** 2 + np.exp(log_variance) - 1.0 - log_variance, axis=1)
+
+
+def vae_loss(model, beta=1.0, noise_std=0.1, capacity=None):
+    """Negative ELBO of a models.vae on a batch whose first array is the images X (B, *shape),
+    averaged over the batch (any further arrays of the batch, such as g and x2, are ignored):
+        ‖decode(z) − x‖² / (2 noise_std²)  +  beta · KL(q(z|x) ‖ N(0, I)),
+        z = mean + exp(log_variance / 2) · ε,  ε ~ N(0, I) drawn from the objective's rng
+    (the Gaussian likelihood N(x; decode(z), noise_std² I) up to its constant). beta = 1 is
+    the VAE, beta > 1 the β-VAE. With a capacity C the KL term becomes beta · |KL − C|
+    (the batch-mean KL pushed towards C: the capacity-controlled variant; raise C in
+    stages, see baselines.fit_vae)."""
+    if not hasattr(model, "posterior"):
+        raise TypeError(f"model: expected a models.vae (with a posterior), got {getattr(model, 'name', model)!r}")
+    _checks.nonnegative("beta", beta)
+    _checks.positive("noise_std", noise_std)
+    if capacity is not None:
+        _checks.nonnegative("capacity", capacity)
+
+    def objective(params, batch, rng):
+        _checks.generator("rng", rng)
+        X = batch[0]
+        mean, log_variance = model.posterior(params, X)  # (B, L) each
+        z = mean + np.exp(0.5 * log_variance) * rng.normal(size=mean.shape)
+        squared = np.sum(np.reshape(model.decode(params, z) - X, (X.shape[0], -1)) ** 2, axis=1)
+        kl = np.mean(gaussian_kl(mean, log_variance))  # nats per image
+        prior = kl if capacity is None else np.abs(kl - capacity)
+        return np.mean(squared) / (2 * noise_std ** 2) + beta * prior
+
+    return objective
