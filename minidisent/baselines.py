@@ -19,7 +19,7 @@ import numpy as onp
 from autograd import grad
 from autograd.misc.optimizers import adam
 
-from . import _checks, metrics, models, operators, train
+from . import _checks, data, metrics, models, operators, train
 
 VAE_SETTINGS = dict(steps=1500, batch_size=64, step_size=1e-2, decay=1e-2)
 BETAS = {"vae": 1.0, "beta-vae": 4.0}
@@ -49,14 +49,6 @@ def fit_vae(group, images, latent_dim, beta=1.0, noise_std=None, capacity=None, 
                                     **settings)
         histories.append(history)
     return model, params, onp.concatenate(histories)
-
-
-def orbit_pairs(group, X):
-    """Every image with every group element: (x1, g, x2) of N·|G| pairs, x2 = g·x1."""
-    X = _checks.images("X", X, group.shape)
-    g = onp.tile(onp.arange(group.order), len(X))
-    x1 = onp.repeat(X, group.order, axis=0)
-    return x1, g, group.act(x1, g)
 
 
 def matrix_operator(group, maps, name="matrices"):
@@ -226,12 +218,12 @@ def homomorphism_error(group, maps):
 
 def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
     """The post-hoc test of an unsupervised model. Maps are fitted on the codes of every
-    training image x1 under every element (orbit_pairs), scored on test_pairs (x1, g, x2).
+    training image x1 under every element (data.orbit_pairs), scored on test_pairs (x1, g, x2).
     Returns {"reconstruction": e, "linear": {...}, "plane": {...} or None}, each fit with
     "prediction" and "equivariance" (metrics.by_symmetry dicts), "homomorphism" and "op";
     "linear" also has "composed": the prediction error of the maps rebuilt from the
     generators' maps (composed), as a representation would have to be."""
-    x1, g, x2 = orbit_pairs(group, train_pairs[0])
+    x1, g, x2 = data.orbit_pairs(group, train_pairs[0])
     z1, z2 = model.encode(params, x1), model.encode(params, x2)
     test_x1 = _checks.images("test_pairs[0]", test_pairs[0], group.shape)
     out = {"reconstruction": metrics.relative_error(model.decode(params, model.encode(params, test_x1)), test_x1)}

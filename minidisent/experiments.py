@@ -69,16 +69,6 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
 
 # ---- The topological defect (chapter 03) -------------------------------------------
 
-def orbit_pairs(group, X):
-    """Every pair (x, g, g·x) for each image x of X (B, *shape) and each g in the group:
-    (x1 (B·|G|, *shape), g int (B·|G|,), x2 (B·|G|, *shape)), image-major. On these pairs
-    the prediction error is directly comparable with metrics.orbit_lower_bound(group, X)[1]."""
-    X = _checks.images("X", X, group.shape)
-    g = np.tile(np.arange(group.order), len(X))
-    x1 = np.repeat(X, group.order, axis=0)
-    return x1, g, group.act(x1, g)
-
-
 def orbit_error_split(model, params, op, X):
     """The x2 error of a trained model on every pair (x, g, g·x) of the images X (B, *shape),
     split around the orbit lower bound. With P_g the prediction for g·x, c = mean_g P_g
@@ -96,7 +86,7 @@ def orbit_error_split(model, params, op, X):
     """
     G = op.group
     X = _checks.images("X", X, G.shape)
-    pred = train.predict(model, params, op, *orbit_pairs(G, X)[:2]).reshape((len(X), G.order, -1))
+    pred = train.predict(model, params, op, *data.orbit_pairs(G, X)[:2]).reshape((len(X), G.order, -1))
     orbit = X.reshape(len(X), -1)[:, G.perms]  # (B, |G|, n_pixels): row g is g·x
     energy = np.sum(orbit ** 2)
     error = float(np.sum((pred - orbit) ** 2) / energy)
@@ -117,7 +107,7 @@ def defect_data(n=16, count=256, seed=0):
     training signal (so the consistency term sees each symmetric orbit whole).
     Returns (group, train_pairs (count·n pairs), test_images (count, n))."""
     group, train_pairs, test_pairs = signals_1d(n, count, seed)
-    return group, orbit_pairs(group, train_pairs[0]), test_pairs[0]
+    return group, data.orbit_pairs(group, train_pairs[0]), test_pairs[0]
 
 
 def probe_path(group, X, seed=0):
@@ -158,7 +148,7 @@ def probe_figure(path=None, n=16, count=128, steps=600, seed=0):
     Saves a PNG to `path` if given. Returns (figure, probe_curves dict)."""
     from . import plots
     group, train_pairs, X = defect_data(n, count, seed)
-    runs = {f"MLP + {op}": run("mlp", op, group, train_pairs, orbit_pairs(group, X[:8]), seed=seed,
+    runs = {f"MLP + {op}": run("mlp", op, group, train_pairs, data.orbit_pairs(group, X[:8]), seed=seed,
                                 **{**PROBE, "steps": steps})
             for op in ("disentangled", "shift")}
     curves = probe_curves(runs, X, seed=seed)
@@ -180,7 +170,7 @@ def stabilizer_table(runs, group, X):
     def cell(e):
         return f"{'<1e-6' if e < 1e-6 else format(e, '.1e'):>8}"
 
-    pairs = orbit_pairs(group, X)
+    pairs = data.orbit_pairs(group, X)
     sizes = group.stabilizer_sizes(X)
     classes = [int(s) for s in np.unique(sizes)]
     width = max(len("orbit lower bound"), *(len(label) for label in runs))

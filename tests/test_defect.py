@@ -62,12 +62,12 @@ def test_orbit_lower_bound_equals_best_linear_disentangled_error():
     enc = np.stack([np.cos(k), np.sin(k), np.ones(n) / np.sqrt(n)], axis=1)  # (n, 3)
     params = {"encoder": enc, "decoder": np.stack([2 / n * np.cos(k), 2 / n * np.sin(k), np.ones(n) / np.sqrt(n)])}
     X, _ = data.periodic_signals(n, 30, rng)
-    error = metrics.prediction_error(model, params, op, experiments.orbit_pairs(G, X))
+    error = metrics.prediction_error(model, params, op, data.orbit_pairs(G, X))
     assert np.isclose(error, metrics.orbit_lower_bound(G, X)[1], rtol=1e-10)
     Xg = data.random_signals(n, 30, rng)
     E = np.abs(np.fft.fft(Xg, axis=1)) ** 2
     outside = 1 - (E[:, 0] + E[:, 1] + E[:, -1]).sum() / E.sum()
-    assert np.isclose(metrics.prediction_error(model, params, op, experiments.orbit_pairs(G, Xg)),
+    assert np.isclose(metrics.prediction_error(model, params, op, data.orbit_pairs(G, Xg)),
                       outside, rtol=1e-10)
     assert np.all(metrics.orbit_lower_bound(G, Xg)[0] == 0)
 
@@ -152,7 +152,7 @@ def _ideal_linear(n):
 
 def test_orbit_pairs_hold_every_shift():
     G, X = groups.cyclic(5), data.random_signals(5, 3, np.random.default_rng(4))
-    x1, g, x2 = experiments.orbit_pairs(G, X)
+    x1, g, x2 = data.orbit_pairs(G, X)
     assert len(g) == 15 and np.array_equal(g[:5], np.arange(5))
     assert np.array_equal(x2[7], np.roll(X[1], 2)) and np.array_equal(x1[7], X[1])
 
