@@ -54,3 +54,78 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
     return dict(kind=kind, operator=operator, model=model, op=op, params=params,
                 history=history, seconds=time.perf_counter() - start,
                 errors=metrics.by_symmetry(model, params, op, test_pairs))
+
+
+# --- Weak supervision (chapter 08): pairs (x1, x2) without g --------------------------
+
+def periodic_images(shape, count, rng, periods=((4, 4), (2, 8), (8, 2), (2, 2))):
+    """Symmetric 2D images (count, h, w): a random (p, q) tile of data.random_blobs
+    repeated over the torus, periods drawn evenly. Its stabilizer holds the
+    (h/p)·(w/q) translations by multiples of (p, q)."""
+    h, w = shape
+    X = np.empty((count,) + tuple(shape))
+    for i, (p, q) in enumerate(periods):
+        rows = np.arange(i, count, len(periods))
+        tile = data.random_blobs((p, q), rows.size, rng, width=0.6 * min(p, q) / 2 + 0.4)
+        X[rows] = np.tile(tile, (1, h // p, w // q))
+    return X
+
+
+def images_2d(shape=(8, 8), count=512, seed=0):
+    """The 2D toy task on Z_h x Z_w translations: half generic blobs, half periodic
+    images, as training and held-out pairs (x1, g, x2) of `count` pairs each."""
+    rng = np.random.default_rng(seed)
+    group = groups.translations(tuple(shape))
+
+    def draw():
+        generic = data.random_blobs(shape, count // 2, rng)
+        return data.pairs(group, np.concatenate([generic, periodic_images(shape, count - count // 2, rng)]), rng)
+
+    return group, draw(), draw()
+
+
+def run_weak(kind, group, train_pairs, test_pairs, anchors=16, tau=0.3, consistency=1.0,
+             latent_dim=None, seed=0, steps=1000):
+    """Train the shift operator from pairs (x1, x2) without their g, then score it.
+
+    anchors  how many training pairs keep their label (0: none). With anchors, a short
+             supervised warm start on them, then the weak loss with them added; without,
+             the weak loss alone with tau annealed from 10·tau. Both end with 2·`steps`
+             steps at tau / 1000: the weights are one-hot, so this is supervised training
+             on the model's own best candidates (the tau -> 0 limit of the loss).
+    Returns a dict: model, op, params, seconds, g_pred (the model's labels of the held-out
+    pairs), sigma (relabelling: the model says sigma(g)), coset (accuracy after it),
+    by_stabilizer (metrics.accuracy_by_stabilizer after it) and error (held-out prediction
+    error of x2 from x1 and sigma(g), comparable with run's)."""
+    latent_dim = group.order if latent_dim is None else latent_dim
+    model, op = build(kind, "shift", group, latent_dim)
+    settings = SETTINGS[kind]
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(len(train_pairs[0]), anchors, replace=False) if anchors else None
+    labelled = None if pick is None else tuple(a[pick] for a in train_pairs)
+    unlabelled = (train_pairs[0], train_pairs[2])
+    start = time.perf_counter()
+    params = model.init(rng)
+    stages = [(tau, steps, 1e-2, 1.0), (tau * 1e-3, 2 * steps, settings["step_size"], settings["decay"])]
+    if labelled is None:
+        stages = [(10 * tau, steps // 2, 1e-2, 1.0), (3 * tau, steps // 2, 1e-2, 1.0)] + stages
+    else:
+        params, _ = train.fit(train.supervised_loss(model, op, consistency=consistency), params,
+                              labelled, steps=steps // 2, step_size=1e-2, seed=seed)
+    for t, n, step_size, decay in stages:
+        loss = train.weak_loss(model, op, tau=t, consistency=consistency, anchors=labelled)
+        params, _ = train.fit(loss, params, unlabelled, steps=n, batch_size=settings["batch_size"],
+                              step_size=step_size, decay=decay, seed=seed)
+    seconds = time.perf_counter() - start
+    x1, g, x2 = test_pairs
+    g_pred = train.infer(model, params, op, x1, x2)
+    if labelled is None:
+        sigma, coset = metrics.best_relabelling(group, x1, g_pred, x2)
+    else:
+        sigma = metrics.anchored_relabelling(group, train.infer(model, params, op, labelled[0], labelled[2]),
+                                             labelled[1])
+        coset = metrics.coset_accuracy(group, x1, metrics.relabel(sigma, g_pred), x2)
+    return dict(kind=kind, model=model, op=op, params=params, seconds=seconds, g_pred=g_pred,
+                sigma=sigma, coset=coset,
+                by_stabilizer=metrics.accuracy_by_stabilizer(group, x1, metrics.relabel(sigma, g_pred), g, x2),
+                error=metrics.prediction_error(model, params, op, (x1, sigma[g], x2)))

@@ -9,6 +9,7 @@ import sys
 import autograd.numpy as np
 import numpy as onp
 from autograd import value_and_grad
+from autograd.extend import defvjp, primitive
 from autograd.misc.optimizers import adam
 
 from . import _checks
@@ -107,3 +108,94 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
         rate = step_size * decay ** (stage / max(1, stages - 1))
         params = adam(gradient, params, num_iters=ends[stage + 1] - start, step_size=rate)
     return params, history
+
+
+# --- Weak supervision: pairs (x1, x2) whose transformation g is not given -------------
+
+def _candidate_map(op):
+    """How to apply every psi(g') at once. A permutation operator (shift, identity) is a
+    gather: index int (|G|, L) with (psi(g') z)[l] = z[index[g', l]]. Any other is a stack
+    of matrices (|G|, L, L). Cached on the operator."""
+    if getattr(op, "_candidate_map", None) is None:
+        matrices = onp.stack([op.matrix(k) for k in range(op.group.order)])  # (|G|, L, L)
+        permutes = onp.all((matrices == 0) | (matrices == 1)) and onp.all(matrices.sum(axis=2) == 1)
+        op._candidate_map = ("gather", onp.argmax(matrices, axis=2)) if permutes else ("matrix", matrices)
+    return op._candidate_map
+
+
+@primitive
+def _gather_candidates(Z, index, inverse):
+    """Z (B, L), index int (K, L) with every row a permutation -> (B, K, L), [b, k] = Z[b, index[k]].
+    The gradient sums the K inverse gathers (inverse[k] undoes index[k]; no scatter-add)."""
+    return Z[:, index]
+
+
+defvjp(_gather_candidates, lambda ans, Z, index, inverse:
+       lambda G: np.sum(G[:, onp.arange(len(index))[:, None], inverse], axis=1))
+
+
+def candidate_scores(model, params, op, x1, x2):
+    """Score every candidate g' for each pair: ‖psi(g') z1 − z2‖², z = encode(x).
+    x1, x2 (B, *shape) -> (scores (B, |G|), candidates (B, |G|, L) = psi(g') z1, z1 (B, L))."""
+    z1, z2 = model.encode(params, x1), model.encode(params, x2)  # (B, L) each
+    kind, table = _candidate_map(op)
+    candidates = _gather_candidates(z1, table, onp.argsort(table, axis=1)) if kind == "gather" \
+        else np.einsum("kml,bl->bkm", table, z1)
+    cross = np.matmul(candidates, z2[:, :, None])[:, :, 0]  # (B, |G|): <psi(g') z1, z2>
+    scores = np.sum(candidates ** 2, axis=2) - 2 * cross + np.sum(z2 ** 2, axis=1, keepdims=True)
+    return scores, candidates, z1
+
+
+def _check_weak_batch(model, batch):
+    if not isinstance(batch, tuple) or len(batch) != 2:
+        got = f"a tuple of {len(batch)}" if isinstance(batch, tuple) else type(batch).__name__
+        raise ValueError(f"batch: expected pairs (x1, x2) without g, got {got}")
+    x1 = _checks.images("x1", batch[0], model.shape)
+    x2 = _checks.images("x2", batch[1], model.shape)
+    if len(x2) != len(x1):
+        raise ValueError(f"x2: expected {len(x1)} images (one per x1), got {len(x2)}")
+    return batch
+
+
+def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=None):
+    """Objective on a batch (x1, x2) with x2 = g·x1 for an unknown g:
+        w = softmax_g'(−‖psi(g') z1 − z2‖² / tau)                       (B, |G|)
+        reconstruction * ‖decode(z1) − x1‖²  +  ‖decode(Σ_g' w_g' psi(g') z1) − x2‖²
+    averaged over the batch, z = encode(x). As tau -> 0 the weights pick the best
+    candidate; a large tau mixes candidates (a blurred x2). Used as
+    fit(weak_loss(model, op), params, (x1, x2))."""
+    _check_pair(model, op)
+    _checks.positive("tau", tau)
+    _checks.nonnegative("reconstruction", reconstruction)
+    _checks.nonnegative("consistency", consistency)
+    if anchors is not None:
+        if not isinstance(anchors, tuple) or len(anchors) != 3:
+            raise ValueError("anchors: expected labelled pairs (x1, g, x2), got "
+                             f"{type(anchors).__name__} of length {len(anchors) if isinstance(anchors, tuple) else '?'}")
+        a1, a2 = _check_weak_batch(model, (anchors[0], anchors[2]))
+        anchors = (a1, _checks.elements("anchors g", anchors[1], op.group.order, length=len(a1)), a2)
+        anchored = supervised_loss(model, op, reconstruction=0.0, consistency=consistency)
+
+    def objective(params, batch, rng=None):
+        x1, x2 = _check_weak_batch(model, batch)
+        B = x1.shape[0]
+        scores, candidates, z1 = candidate_scores(model, params, op, x1, x2)
+        logits = -(scores - np.min(scores, axis=1, keepdims=True)) / tau  # max logit 0: stable
+        weights = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)  # (B, |G|)
+        z2 = np.matmul(weights[:, None, :], candidates)[:, 0]  # (B, L): the weighted candidate
+        decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
+        loss = np.sum((decoded[-B:] - x2) ** 2) + consistency * np.sum(weights * scores)
+        if reconstruction:
+            loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+        return loss / B + (0.0 if anchors is None else anchored(params, anchors))
+
+    return objective
+
+
+def infer(model, params, op, x1, x2):
+    """The model's guess of the transformation: the best candidate argmin_g' ‖psi(g') z1 − z2‖².
+    x1, x2 (B, *shape) -> int (B,), in the model's own labelling of the group."""
+    _check_pair(model, op)
+    x1, x2 = _check_weak_batch(model, (x1, x2))
+    scores = candidate_scores(model, params, op, x1, x2)[0]
+    return onp.argmin(scores, axis=1).astype(onp.intp)
