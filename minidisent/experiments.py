@@ -71,51 +71,60 @@ def periodic_images(shape, count, rng, periods=((4, 4), (2, 8), (8, 2), (2, 2)))
     return X
 
 
-def images_2d(shape=(8, 8), count=512, seed=0):
+def images_2d(shape=(8, 8), count=512, seed=0, width=1.5):
     """The 2D toy task on Z_h x Z_w translations: half generic blobs, half periodic
     images, as training and held-out pairs (x1, g, x2) of `count` pairs each."""
     rng = np.random.default_rng(seed)
     group = groups.translations(tuple(shape))
 
     def draw():
-        generic = data.random_blobs(shape, count // 2, rng)
+        generic = data.random_blobs(shape, count // 2, rng, width=width)
         return data.pairs(group, np.concatenate([generic, periodic_images(shape, count - count // 2, rng)]), rng)
 
     return group, draw(), draw()
 
 
 def run_weak(kind, group, train_pairs, test_pairs, anchors=16, tau=0.3, consistency=1.0,
-             latent_dim=None, seed=0, steps=1000):
+             latent_dim=None, seed=0, steps=1000, batch_size=64, blend=None):
     """Train the shift operator from pairs (x1, x2) without their g, then score it.
 
-    anchors  how many training pairs keep their label (0: none). With anchors, a short
-             supervised warm start on them, then the weak loss with them added; without,
-             the weak loss alone with tau annealed from 10·tau. Both end with 2·`steps`
-             steps at tau / 1000: the weights are one-hot, so this is supervised training
-             on the model's own best candidates (the tau -> 0 limit of the loss).
+    anchors  how many training pairs keep their label (0: none). With anchors: a
+             supervised warm start on them (the settings of `run`), then `steps` steps of the weak loss with them
+             added. Without: the weak loss alone, `steps` steps at each of 30·tau,
+             10·tau, 3·tau, tau, tau/3, tau/10 (annealing lets the scores organise first).
+    blend    train.weak_loss's: by default "errors" without anchors, "codes" (cheaper) with.
+    Both end with self-labelling, the tau -> 0 limit of the weak loss: every training pair
+    gets the model's best candidate as its label (anchors keep theirs) and the model is
+    trained on them with the supervised loss and settings of `run`.
     Returns a dict: model, op, params, seconds, g_pred (the model's labels of the held-out
     pairs), sigma (relabelling: the model says sigma(g)), coset (accuracy after it),
     by_stabilizer (metrics.accuracy_by_stabilizer after it) and error (held-out prediction
     error of x2 from x1 and sigma(g), comparable with run's)."""
     latent_dim = group.order if latent_dim is None else latent_dim
     model, op = build(kind, "shift", group, latent_dim)
-    settings = SETTINGS[kind]
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(train_pairs[0]), anchors, replace=False) if anchors else None
     labelled = None if pick is None else tuple(a[pick] for a in train_pairs)
-    unlabelled = (train_pairs[0], train_pairs[2])
+    x1, _, x2 = train_pairs
     start = time.perf_counter()
     params = model.init(rng)
-    stages = [(tau, steps, 1e-2, 1.0), (tau * 1e-3, 2 * steps, settings["step_size"], settings["decay"])]
     if labelled is None:
-        stages = [(10 * tau, steps // 2, 1e-2, 1.0), (3 * tau, steps // 2, 1e-2, 1.0)] + stages
+        taus = [30 * tau, 10 * tau, 3 * tau, tau, tau / 3, tau / 10]
     else:
+        taus = [tau]
         params, _ = train.fit(train.supervised_loss(model, op, consistency=consistency), params,
-                              labelled, steps=steps // 2, step_size=1e-2, seed=seed)
-    for t, n, step_size, decay in stages:
-        loss = train.weak_loss(model, op, tau=t, consistency=consistency, anchors=labelled)
-        params, _ = train.fit(loss, params, unlabelled, steps=n, batch_size=settings["batch_size"],
-                              step_size=step_size, decay=decay, seed=seed)
+                              labelled, seed=seed, **SETTINGS[kind])
+    for t in taus:
+        loss = train.weak_loss(model, op, tau=t, consistency=consistency, anchors=labelled,
+                               blend=blend or ("codes" if labelled else "errors"))
+        params, _ = train.fit(loss, params, (x1, x2), steps=steps,
+                              batch_size=batch_size, step_size=1e-2, seed=seed)
+    labels = train.infer(model, params, op, x1, x2)
+    if pick is not None:
+        labels[pick] = labelled[1]
+    final = {**SETTINGS[kind], "steps": 2 * SETTINGS[kind]["steps"]}
+    params, _ = train.fit(train.supervised_loss(model, op), params, (x1, labels, x2), seed=seed,
+                          **final)
     seconds = time.perf_counter() - start
     x1, g, x2 = test_pairs
     g_pred = train.infer(model, params, op, x1, x2)

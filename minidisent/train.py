@@ -157,17 +157,34 @@ def _check_weak_batch(model, batch):
     return batch
 
 
-def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=None):
-    """Objective on a batch (x1, x2) with x2 = g·x1 for an unknown g:
-        w = softmax_g'(−‖psi(g') z1 − z2‖² / tau)                       (B, |G|)
-        reconstruction * ‖decode(z1) − x1‖²  +  ‖decode(Σ_g' w_g' psi(g') z1) − x2‖²
-    averaged over the batch, z = encode(x). As tau -> 0 the weights pick the best
-    candidate; a large tau mixes candidates (a blurred x2). Used as
-    fit(weak_loss(model, op), params, (x1, x2))."""
+def _weigh(scores, candidates, tau):
+    """Softmax weights w = softmax(−scores / tau) (B, |G|) and the weighted code Σ w psi(g') z1 (B, L)."""
+    logits = -(scores - np.min(scores, axis=1, keepdims=True)) / tau  # max logit 0: stable
+    weights = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)
+    return weights, np.matmul(weights[:, None, :], candidates)[:, 0]
+
+
+def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=None, blend="codes"):
+    """Objective on a batch (x1, x2) with x2 = g·x1 for an unknown g, z = encode(x):
+        scores  s_g' = ‖psi(g') z1 − z2‖²,   w = softmax_g'(−s / tau)      (B, |G|)
+        loss    reconstruction * ‖decode(z1) − x1‖²  +  x2 term  +  consistency * Σ_g' w_g' s_g'
+    with the x2 term, by `blend`:
+        "codes"   ‖decode(Σ_g' w_g' psi(g') z1) − x2‖²   (one decode per pair)
+        "errors"  Σ_g' w_g' ‖decode(psi(g') z1) − x2‖²   (every candidate decoded: |G|x dearer)
+    averaged over the batch (all pairs and candidates at once, no loop). Small tau: the
+    weights pick the best candidate and both blends agree. Large tau mixes candidates;
+    with "codes" the weights, which depend on x2, can then copy x2 into the prediction
+    without any equivariance. "errors" cannot (it is never below the best candidate's
+    error): it is the one that trains with no labels at all; "codes" needs anchors. The
+    consistency term (pull z2 towards the chosen psi(g') z1) is needed by both.
+    anchors  optional labelled pairs (x1, g, x2): their supervised loss is added.
+    Used as fit(weak_loss(model, op, ...), params, (x1, x2)); see experiments.run_weak."""
     _check_pair(model, op)
     _checks.positive("tau", tau)
     _checks.nonnegative("reconstruction", reconstruction)
     _checks.nonnegative("consistency", consistency)
+    if blend not in ("codes", "errors"):
+        raise ValueError(f"blend: expected 'codes' or 'errors', got {blend!r}")
     if anchors is not None:
         if not isinstance(anchors, tuple) or len(anchors) != 3:
             raise ValueError("anchors: expected labelled pairs (x1, g, x2), got "
@@ -180,13 +197,20 @@ def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=N
         x1, x2 = _check_weak_batch(model, batch)
         B = x1.shape[0]
         scores, candidates, z1 = candidate_scores(model, params, op, x1, x2)
-        logits = -(scores - np.min(scores, axis=1, keepdims=True)) / tau  # max logit 0: stable
-        weights = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)  # (B, |G|)
-        z2 = np.matmul(weights[:, None, :], candidates)[:, 0]  # (B, L): the weighted candidate
-        decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
-        loss = np.sum((decoded[-B:] - x2) ** 2) + consistency * np.sum(weights * scores)
-        if reconstruction:
-            loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+        weights, z2 = _weigh(scores, candidates, tau)
+        loss = consistency * np.sum(weights * scores)
+        if blend == "errors":
+            K, L = candidates.shape[1:]
+            decoded = np.reshape(model.decode(params, np.reshape(candidates, (B * K, L))), (B, K, -1))
+            errors = np.sum((decoded - np.reshape(x2, (B, 1, -1))) ** 2, axis=2)  # (B, |G|)
+            loss = loss + np.sum(weights * errors)
+            if reconstruction:  # candidate 0 is psi(e) z1 = z1
+                loss = loss + reconstruction * np.sum((decoded[:, 0] - np.reshape(x1, (B, -1))) ** 2)
+        else:
+            decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
+            loss = loss + np.sum((decoded[-B:] - x2) ** 2)
+            if reconstruction:
+                loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
         return loss / B + (0.0 if anchors is None else anchored(params, anchors))
 
     return objective
@@ -199,3 +223,14 @@ def infer(model, params, op, x1, x2):
     x1, x2 = _check_weak_batch(model, (x1, x2))
     scores = candidate_scores(model, params, op, x1, x2)[0]
     return onp.argmin(scores, axis=1).astype(onp.intp)
+
+
+def weak_predict(model, params, op, x1, x2, tau):
+    """The weak loss's guess of x2: decode(Σ_g' w_g' psi(g') z1) with w = softmax(−scores / tau).
+    x1, x2 (B, *shape) -> (prediction (B, *shape), weights (B, |G|))."""
+    _check_pair(model, op)
+    _checks.positive("tau", tau)
+    x1, x2 = _check_weak_batch(model, (x1, x2))
+    scores, candidates, _ = candidate_scores(model, params, op, x1, x2)
+    weights, z2 = _weigh(scores, candidates, tau)
+    return model.decode(params, z2), weights

@@ -24,12 +24,14 @@ def _exact_model(group):
     return model, {"encoder": np.eye(group.order), "decoder": np.eye(group.order)}
 
 
+@pytest.mark.parametrize("blend", ["codes", "errors"])
 @pytest.mark.parametrize("kind", ["linear", "mlp"])
-def test_weak_loss_gradient(kind):
+def test_weak_loss_gradient(kind, blend):
     model = models.linear((8,), 8) if kind == "linear" else models.mlp((8,), 8, hidden=(6,))
     op = operators.shift(groups.cyclic(8), 8)
     x1, g, x2 = _batch(groups.cyclic(8), 5)
-    loss = train.weak_loss(model, op, tau=0.7, consistency=0.5, anchors=(x1[:2], g[:2], x2[:2]))
+    loss = train.weak_loss(model, op, tau=0.7, consistency=0.5, anchors=(x1[:2], g[:2], x2[:2]),
+                           blend=blend)
     params = model.init(np.random.default_rng(1))
     check_grads(lambda p: loss(p, (x1, x2)), modes=["rev"])(params)
 
@@ -57,15 +59,30 @@ def test_scores_match_one_candidate_at_a_time(operator):
         assert np.allclose(scores[:, k], np.sum((moved - z2) ** 2, axis=1))
 
 
-def test_small_tau_is_supervised_training_on_the_best_candidate():
+@pytest.mark.parametrize("blend", ["codes", "errors"])
+def test_small_tau_is_supervised_training_on_the_best_candidate(blend):
     model = models.mlp((16,), 16, hidden=(8,))
     op = operators.shift(G16, 16)
     params = model.init(np.random.default_rng(3))
     x1, _, x2 = _batch(G16, 7)
     best = train.infer(model, params, op, x1, x2)
-    weak = train.weak_loss(model, op, tau=1e-9, consistency=0.3)(params, (x1, x2))
+    weak = train.weak_loss(model, op, tau=1e-9, consistency=0.3, blend=blend)(params, (x1, x2))
     supervised = train.supervised_loss(model, op, consistency=0.3)(params, (x1, best, x2))
     assert np.isclose(weak, supervised, rtol=1e-10)
+
+
+def test_errors_blend_is_the_weighted_error_of_each_candidate():
+    model = models.mlp((16,), 16, hidden=(8,))
+    op = operators.shift(G16, 16)
+    params = model.init(np.random.default_rng(4))
+    x1, _, x2 = _batch(G16, 5)
+    tau = 2.0
+    _, weights = train.weak_predict(model, params, op, x1, x2, tau)
+    z1 = model.encode(params, x1)
+    errors = np.stack([np.sum((model.decode(params, op(z1, np.full(5, k))) - x2) ** 2, axis=1)
+                       for k in range(16)], axis=1)
+    expected = (np.sum(weights * errors) + np.sum((model.decode(params, z1) - x1) ** 2)) / 5
+    assert np.isclose(train.weak_loss(model, op, tau=tau, blend="errors")(params, (x1, x2)), expected)
 
 
 def test_an_equivariant_model_infers_g_exactly():
@@ -162,6 +179,10 @@ def test_bad_shapes():
         train.infer(model, params, op, x1[:, :15], x2)
     with pytest.raises(ValueError, match="op: expected"):
         train.weak_loss(models.linear((16,), 32), op)
+    with pytest.raises(ValueError, match="blend"):
+        train.weak_loss(model, op, blend="images")
+    with pytest.raises(ValueError, match="tau"):
+        train.weak_predict(model, params, op, x1, x2, tau=np.nan)
     with pytest.raises(ValueError, match="anchors"):
         train.weak_loss(model, op, anchors=(x1, x2))
     with pytest.raises(ValueError, match="anchors g"):
