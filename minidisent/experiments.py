@@ -85,7 +85,7 @@ def images_2d(shape=(8, 8), count=512, seed=0, width=1.5):
 
 
 def run_weak(kind, group, train_pairs, test_pairs, anchors=16, tau=0.3, consistency=1.0,
-             latent_dim=None, seed=0, steps=1000, batch_size=64, blend=None):
+             latent_dim=None, seed=0, steps=500, batch_size=64, blend=None):
     """Train the shift operator from pairs (x1, x2) without their g, then score it.
 
     anchors  how many training pairs keep their label (0: none). With anchors: a
