@@ -71,14 +71,14 @@ def periodic_images(shape, count, rng, periods=((4, 4), (2, 8), (8, 2), (2, 2)))
     return X
 
 
-def images_2d(shape=(8, 8), count=512, seed=0, width=1.5):
+def images_2d(shape=(8, 8), count=512, seed=0):
     """The 2D toy task on Z_h x Z_w translations: half generic blobs, half periodic
     images, as training and held-out pairs (x1, g, x2) of `count` pairs each."""
     rng = np.random.default_rng(seed)
     group = groups.translations(tuple(shape))
 
     def draw():
-        generic = data.random_blobs(shape, count // 2, rng, width=width)
+        generic = data.random_blobs(shape, count // 2, rng)
         return data.pairs(group, np.concatenate([generic, periodic_images(shape, count - count // 2, rng)]), rng)
 
     return group, draw(), draw()
@@ -89,9 +89,10 @@ def run_weak(kind, group, train_pairs, test_pairs, anchors=16, tau=0.3, consiste
     """Train the shift operator from pairs (x1, x2) without their g, then score it.
 
     anchors  how many training pairs keep their label (0: none). With anchors: a
-             supervised warm start on them (the settings of `run`), then `steps` steps of the weak loss with them
-             added. Without: the weak loss alone, `steps` steps at each of 30·tau,
-             10·tau, 3·tau, tau, tau/3, tau/10 (annealing lets the scores organise first).
+             supervised warm start on them (the settings of `run`), then `steps` steps
+             of the weak loss with them added. Without: the weak loss alone, `steps`
+             steps at each of 30·tau, 10·tau, 3·tau, tau, tau/3, tau/10 (annealing lets
+             the scores organise before the weights become sharp).
     blend    train.weak_loss's: by default "errors" without anchors, "codes" (cheaper) with.
     Both end with self-labelling, the tau -> 0 limit of the weak loss: every training pair
     gets the model's best candidate as its label (anchors keep theirs) and the model is
@@ -102,6 +103,9 @@ def run_weak(kind, group, train_pairs, test_pairs, anchors=16, tau=0.3, consiste
     error of x2 from x1 and sigma(g), comparable with run's)."""
     latent_dim = group.order if latent_dim is None else latent_dim
     model, op = build(kind, "shift", group, latent_dim)
+    if isinstance(anchors, bool) or not isinstance(anchors, (int, np.integer)) \
+            or not 0 <= anchors <= len(train_pairs[0]):
+        raise ValueError(f"anchors: expected a number of pairs in [0, {len(train_pairs[0])}], got {anchors!r}")
     rng = np.random.default_rng(seed)
     pick = rng.choice(len(train_pairs[0]), anchors, replace=False) if anchors else None
     labelled = None if pick is None else tuple(a[pick] for a in train_pairs)

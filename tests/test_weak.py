@@ -189,3 +189,5 @@ def test_bad_shapes():
         train.weak_loss(model, op, anchors=(x1, g + 16, x2))
     with pytest.raises(ValueError, match="g: expected 4"):
         metrics.coset_accuracy(G16, x1, g[:3], x2)
+    with pytest.raises(ValueError, match="anchors: expected a number"):
+        experiments.run_weak("linear", G16, (x1, g, x2), (x1, g, x2), anchors=5)
