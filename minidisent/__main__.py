@@ -12,6 +12,7 @@ import sys
 import time
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")  # files only, no window
 
@@ -22,12 +23,13 @@ def predictions_figure(table, folder):
     """The linear models' predictions of a symmetric 1D test signal (predictions_symmetric.png)."""
     entry = table["1D shifts"]
     group, (x1, g, x2) = entry["group"], entry["test_pairs"]
-    sym = int(group.stabilizer_sizes(x1).argmax())
+    # the symmetric test signal that moves most: largest variance among stabilizer > 1
+    sym = int(np.argmax(np.where(group.stabilizer_sizes(x1) > 1, x1.var(axis=1), -np.inf)))
     linear = [r for (kind, _), r in entry["models"].items() if kind == "linear"]
     predicted = [experiments.train.predict(r["model"], r["params"], r["op"], x1[sym:sym + 1], g[sym:sym + 1])[0]
                  for r in linear]
     fig = plots.predictions(x2[sym], predicted, [f"linear + {r['operator']}" for r in linear],
-                            title=f"a symmetric signal shifted by g={g[sym]}: predictions")
+                            title=f"a symmetric signal (stabilizer of order {len(group.stabilizer(x1[sym]))}) shifted by g={g[sym]}: predictions")
     return [_save(fig, folder, "predictions_symmetric.png")]
 
 

@@ -54,7 +54,7 @@ def predictions(target, predicted, labels, ax=None, title=None, figsize=(6, 3)):
         ax.plot(p, marker=".", label=label)
     ax.set_xlabel("pixel")
     ax.set_ylabel("intensity")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     if title:
         ax.set_title(title)
     return fig
