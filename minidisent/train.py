@@ -9,7 +9,6 @@ import sys
 import autograd.numpy as np
 import numpy as onp
 from autograd import value_and_grad
-from autograd.misc.optimizers import adam
 
 from . import _checks
 
@@ -38,10 +37,14 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
         B = x1.shape[0]
         z1 = model.encode(params, x1)
         z2 = op(z1, g)  # (B, L): the code psi(g) predicts for x2
-        decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
-        loss = np.sum((decoded[-B:] - x2) ** 2)
+        if reconstruction:  # one decoder pass for both codes, then split (not sliced: the
+            # gradient of a slice is a slow np.add.at, the gradient of split one concatenate)
+            decoded_x1, decoded_x2 = np.split(model.decode(params, np.concatenate([z1, z2])), 2)
+        else:
+            decoded_x2 = model.decode(params, z2)
+        loss = np.sum((decoded_x2 - x2) ** 2)
         if reconstruction:
-            loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+            loss = loss + reconstruction * np.sum((decoded_x1 - x1) ** 2)
         if consistency:
             loss = loss + consistency * np.sum((model.encode(params, x2) - z2) ** 2)
         return loss / B
@@ -66,6 +69,7 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     batch      the same tuple restricted to batch_size rows drawn without replacement
     step_size  Adam's step; with decay < 1 it falls geometrically to step_size * decay
                at the last step (applied in 10 stages, each a fresh Adam run)
+    The Adam arithmetic is autograd.misc.optimizers.adam's, bit for bit (see adam_step).
     Returns (params, history): the trained parameters and the loss of each step, float (steps,).
     Raises FloatingPointError naming the step if the loss stops being finite.
     """
@@ -88,22 +92,35 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     rows = _batches(lengths.pop(), batch_size, steps, rng)
     history = onp.empty(steps)
     loss_and_grad = value_and_grad(objective)
+    params = {k: onp.array(v, dtype=float) for k, v in params.items()}  # a copy, updated in place
     stages = 1 if decay == 1 else 10
     ends = onp.linspace(0, steps, stages + 1).astype(int)
     for stage in range(stages):
-        start = ends[stage]
-
-        def gradient(p, i):
-            step = start + i
-            value, grad = loss_and_grad(p, tuple(a[rows[step]] for a in data), rng)
+        rate = step_size * decay ** (stage / max(1, stages - 1))
+        moments = {k: (onp.zeros_like(v), onp.zeros_like(v)) for k, v in params.items()}  # fresh Adam
+        for i, step in enumerate(range(ends[stage], ends[stage + 1])):
+            value, grad = loss_and_grad(params, tuple(a[rows[step]] for a in data), rng)
             if not onp.isfinite(value):
                 raise FloatingPointError(f"fit: the loss became {value} at step {step}; "
                                          f"try a smaller step_size (it was {step_size})")
             history[step] = value
             if progress and (step + 1) % max(1, steps // 10) == 0:
                 print(f"step {step + 1:6d}/{steps}  loss {value:.3e}", file=sys.stderr, flush=True)
-            return grad
-
-        rate = step_size * decay ** (stage / max(1, stages - 1))
-        params = adam(gradient, params, num_iters=ends[stage + 1] - start, step_size=rate)
+            adam_step(params, grad, moments, i, rate)
     return params, history
+
+
+def adam_step(params, grad, moments, i, step_size, b1=0.9, b2=0.999, eps=1e-8):
+    """One Adam update (Kingma & Ba 2015), in place on the dicts `params` and `moments`
+    (key -> (m, v), zero before step i = 0). The same arithmetic as
+    autograd.misc.optimizers.adam, bit for bit, but on each array where it lies: that one
+    flattens the parameters and the gradient into new vectors and allocates new m, v and x
+    every step, which costs as much as the matrix products of a small model
+    (python -m minidisent.bench measures both)."""
+    for k, g in grad.items():
+        x, (m, v) = params[k], moments[k]
+        m *= b1
+        m += (1 - b1) * g  # m = (1 - b1) g + b1 m, first moment
+        v *= b2
+        v += (1 - b2) * g ** 2  # v = (1 - b2) g² + b2 v, second moment
+        x -= step_size * (m / (1 - b1 ** (i + 1))) / (onp.sqrt(v / (1 - b2 ** (i + 1))) + eps)
