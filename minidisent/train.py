@@ -9,6 +9,7 @@ import sys
 import autograd.numpy as np
 import numpy as onp
 from autograd import value_and_grad
+from autograd.extend import defvjp, primitive
 
 from . import _checks
 
@@ -42,11 +43,11 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
             decoded_x1, decoded_x2 = np.split(model.decode(params, np.concatenate([z1, z2])), 2)
         else:
             decoded_x2 = model.decode(params, z2)
-        loss = np.sum((decoded_x2 - x2) ** 2)
+        loss = squared_norm(decoded_x2 - x2)
         if reconstruction:
-            loss = loss + reconstruction * np.sum((decoded_x1 - x1) ** 2)
+            loss = loss + reconstruction * squared_norm(decoded_x1 - x1)
         if consistency:
-            loss = loss + consistency * np.sum((model.encode(params, x2) - z2) ** 2)
+            loss = loss + consistency * squared_norm(model.encode(params, x2) - z2)
         return loss / B
 
     return objective
@@ -124,3 +125,13 @@ def adam_step(params, grad, moments, i, step_size, b1=0.9, b2=0.999, eps=1e-8):
         v *= b2
         v += (1 - b2) * g ** 2  # v = (1 - b2) g² + b2 v, second moment
         x -= step_size * (m / (1 - b1 ** (i + 1))) / (onp.sqrt(v / (1 - b2 ** (i + 1))) + eps)
+
+
+@primitive
+def squared_norm(r):
+    """Σ r² over every entry of r, differentiable: its gradient 2 r is one pass over r
+    (np.sum(r ** 2) gives the same numbers but its gradient takes four, through np.power)."""
+    return onp.sum(onp.square(r))
+
+
+defvjp(squared_norm, lambda ans, r: lambda g: (2 * g) * r)
