@@ -206,7 +206,7 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
             "autograd adam": lambda: adam_autograd(objective, params, pairs, steps, batch),
             "float64": lambda: adam_in_place(objective, params, pairs, steps, batch),
             "float32": lambda: adam_in_place(objective, params, pairs, steps, batch, dtype=np.float32)}
-    torch_note = "PyTorch not installed: column skipped"
+    torch_note = "PyTorch not installed: column skipped" if with_torch else "PyTorch column skipped"
     if with_torch:
         try:
             runs["PyTorch"], first = torch_steps(op, params, pairs, steps, batch)

@@ -82,11 +82,12 @@ def disentangled(group, latent_dim):
     angles = 2 * onp.pi * group.coordinates(onp.arange(group.order)) / onp.array(group.factors)
     cos, sin = onp.cos(angles), onp.sin(angles)  # (|G|, k)
 
-    def apply(Z, g):
-        a, b = Z[:, 0:2 * k:2], Z[:, 1:2 * k:2]  # (B, k) each: the planes
-        c, s = cos[g], sin[g]
-        planes = np.stack([c * a - s * b, s * a + c * b], axis=2).reshape(Z.shape[0], 2 * k)
-        return np.concatenate([planes, Z[:, 2 * k:]], axis=1)
+    def apply(Z, g):  # split, not sliced: the gradient of a slice is a slow np.add.at
+        planes, rest = np.split(Z, [2 * k], axis=1)  # (B, 2k), (B, L - 2k)
+        a, b = np.split(np.reshape(planes, (-1, k, 2)), 2, axis=2)  # (B, k, 1) each: the planes
+        c, s = cos[g][:, :, None], sin[g][:, :, None]
+        planes = np.concatenate([c * a - s * b, s * a + c * b], axis=2).reshape(Z.shape[0], 2 * k)
+        return np.concatenate([planes, rest], axis=1)
 
     return Operator("disentangled", group, latent_dim, apply)
 
