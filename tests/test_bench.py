@@ -116,14 +116,15 @@ def test_fit_equals_autograd_adam_bit_for_bit(kind, decay):
                               params["encoder_w0" if kind == "mlp" else "encoder"])  # it trained
 
 
-def test_adam_in_place_float64_equals_autograd_adam():
+def test_fit_keeps_float32_and_agrees_with_float64():
     model, op, objective, params, pairs = bench.step_task("linear", 10, count=16)
-    fast = bench.adam_in_place(objective, params, pairs, steps=3, batch_size=4)
+    fast, _ = train.fit(objective, params, pairs, steps=3, batch_size=4, step_size=1e-3)
     plain = bench.adam_autograd(objective, params, pairs, steps=3, batch_size=4)
-    for k in params:
-        assert np.array_equal(fast[k], plain[k])
-    single = bench.adam_in_place(objective, params, pairs, steps=3, batch_size=4, dtype=np.float32)
-    assert all(v.dtype == np.float32 for v in single.values())
+    single, history = train.fit(objective, {k: v.astype(np.float32) for k, v in params.items()},
+                                (pairs[0].astype(np.float32), pairs[1], pairs[2].astype(np.float32)),
+                                steps=3, batch_size=4, step_size=1e-3)
+    assert all(np.array_equal(fast[k], plain[k]) for k in params)  # same batches as the bench's
+    assert all(v.dtype == np.float32 for v in single.values()) and np.all(np.isfinite(history))
     gap = np.abs(single["encoder"] - fast["encoder"])  # Adam moves a weight <= ~1e-3 a step
     assert gap.max() <= 2 * 3 * 1e-3 and np.median(gap) < 1e-6
 
