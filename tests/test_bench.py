@@ -210,3 +210,9 @@ def test_disentangled_split_equals_the_sliced_formula_bit_for_bit(group, latent_
     fast = value_and_grad(lambda Z: anp.sum(W * op(Z, g) ** 2))(Z)
     plain = value_and_grad(lambda Z: anp.sum(W * _disentangled_sliced(group, Z, g) ** 2))(Z)
     assert fast[0] == plain[0] and np.array_equal(fast[1], plain[1])
+
+
+def test_peak_memory_is_a_plausible_number_of_megabytes():
+    before = bench.peak_memory_mb()
+    block = np.ones(50 * 2 ** 20 // 8)  # 50 MB, touched
+    assert 10 < before and bench.peak_memory_mb() >= before and block.sum() > 0
