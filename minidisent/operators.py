@@ -61,11 +61,9 @@ defvjp(permute_rows, lambda ans, Z, index, inverse_index:
 def shift(group, latent_dim):
     """The regular representation on latent_dim = |G|·d: blocks permuted through the table."""
     _latent(group, latent_dim, multiple=group.order)
-    d = latent_dim // group.order
     blocks = group.table[group.inverse]  # blocks[g, h] = g⁻¹∘h  (|G|, |G|)
-    index = (blocks[:, :, None] * d + onp.arange(d)).reshape(group.order, latent_dim)
     return Operator("shift", group, latent_dim,
-                    lambda Z, g: permute_rows(Z, index[g], index[group.inverse[g]]))
+                    lambda Z, g: permute_blocks(Z, blocks[g], blocks[group.inverse[g]]))
 
 
 def disentangled(group, latent_dim):
@@ -96,3 +94,18 @@ def identity(group, latent_dim):
     """psi(g) = I for every g: an autoencoder with no operator."""
     _latent(group, latent_dim)
     return Operator("identity", group, latent_dim, lambda Z, g: Z)
+
+
+@primitive
+def permute_blocks(Z, blocks, inverse_blocks):
+    """Z (B, n·d) read as n blocks of d numbers, blocks int (B, n), each row a permutation ->
+    out[b] = the blocks of Z[b] in the order blocks[b]. inverse_blocks[b] undoes blocks[b];
+    the gradient is the inverse gather. One gather of whole blocks from the (B·n, d) view:
+    d times fewer indices than permute_rows."""
+    B, n = blocks.shape
+    rows = blocks + n * onp.arange(B)[:, None]  # (B, n): block indices into the (B·n, d) view
+    return onp.take(onp.reshape(Z, (B * n, -1)), rows, axis=0).reshape(Z.shape)
+
+
+defvjp(permute_blocks, lambda ans, Z, blocks, inverse_blocks:
+       lambda G: permute_blocks(G, inverse_blocks, blocks))

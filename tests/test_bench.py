@@ -36,6 +36,7 @@ def test_vectorized_shift_equals_the_per_sample_loop_and_the_block_formula(group
     expected = np.stack([Z[b].reshape(group.order, d)[blocks[g[b]]].ravel() for b in range(20)])
     assert np.array_equal(op(Z, g), expected)
     assert np.array_equal(bench.per_sample(op, Z, g), expected)
+    check_grads(lambda Z: op(Z, g), modes=["rev"])(Z)
 
 
 def test_permute_rows_equals_take_along_axis_and_has_the_right_gradient():
@@ -46,6 +47,16 @@ def test_permute_rows_equals_take_along_axis_and_has_the_right_gradient():
     assert np.array_equal(operators.permute_rows(Z, index, inverse),
                           np.take_along_axis(Z, index, axis=1))
     check_grads(lambda Z: operators.permute_rows(Z, index, inverse), modes=["rev"])(Z)
+
+
+def test_permute_blocks_equals_the_blockwise_gather_and_has_the_right_gradient():
+    rng = np.random.default_rng(9)
+    blocks = np.stack([rng.permutation(4) for _ in range(5)])
+    Z = rng.normal(size=(5, 4 * 3))
+    expected = np.stack([Z[b].reshape(4, 3)[blocks[b]].ravel() for b in range(5)])
+    assert np.array_equal(operators.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)), expected)
+    check_grads(lambda Z: operators.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)),
+                modes=["rev"])(Z)
 
 
 def test_squared_norm_equals_the_sum_of_squares_with_its_gradient():
