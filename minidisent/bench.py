@@ -254,7 +254,8 @@ def thread_rows(kinds=("linear", "mlp"), latent_dim=200, repeats=3, steps=20):
                 seconds[threads].append(run(threads))
         one, two = (float(np.median(seconds[t])) for t in (1, 2))
         rows.append(row(f"{kind} step: 2 / 1 BLAS threads", f"L={latent_dim} B=64",
-                        ("2 threads", two), ("1 thread", one), note="set OMP_NUM_THREADS=1"))
+                        ("2 threads", two), ("1 thread", one),
+                        note=f"load average {os.getloadavg()[0]:.1f} (README: set OMP_NUM_THREADS=1)"))
     return rows
 
 
@@ -335,7 +336,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     global clock
     clock = CLOCKS[args.clock]
-    repeats, steps = (3, 5) if args.quick else (7, 20)
+    repeats, steps = (3, 20) if args.quick else (7, 20)
     try:
         import torch
         torch_version = torch.__version__
