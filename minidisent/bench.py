@@ -8,11 +8,11 @@ their ratio A/B against the target of DESIGN.md §4:
   step        one step of train.fit (loss + gradient + Adam) / numpy's BLAS alone doing the
               same matrix products (the floor); / PyTorch doing the same step, if installed;
               autograd's flattening adam / fit's in-place one; fit in float64 / in float32
-  threads     the linear step with OMP_NUM_THREADS=2 / with 1 (two fresh interpreters)
+  threads     the linear and MLP steps with OMP_NUM_THREADS=2 / with 1 (fresh interpreters)
   main job    python -m minidisent end to end (and its peak memory); each chapter
 
-The training task is the original experiment's: 28×28 images, 5 exact x-shifts (x_shifts),
-latents 200 and 1000, batch 64, float64.
+The training task is the original experiment's, made exact: 28×28 images, a cyclic group of
+5 x-shifts (x_shifts), latents 200 and 1000, batch 64, float64, one Adam step per batch.
 """
 import argparse
 import glob
