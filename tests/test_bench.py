@@ -197,8 +197,11 @@ def test_chapter_rows_with_no_chapters_and_with_one(tmp_path):
     assert bench.chapter_rows(str(tmp_path))[0]["sizes"] == "none found"
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")])
     nbformat.write(notebook, str(tmp_path / "01_tiny.ipynb"))
-    [r] = bench.chapter_rows(str(tmp_path))
-    assert r["what"] == "01_tiny.ipynb" and r["met"] is True
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]),
+                   str(tmp_path / "02_broken.ipynb"))
+    tiny, broken = bench.chapter_rows(str(tmp_path))
+    assert tiny["what"] == "01_tiny.ipynb" and tiny["met"] is True and tiny["note"] == ""
+    assert broken["met"] is False and broken["note"] == "FAILED: ZeroDivisionError"
 
 
 def _disentangled_sliced(group, Z, g):
