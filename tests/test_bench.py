@@ -27,7 +27,7 @@ def test_x_shifts_is_the_cyclic_group_of_order_5_rolling_the_central_columns():
 
 
 @pytest.mark.parametrize("group", [groups.cyclic(6), groups.translations((3, 2)),
-                                   groups.translations_rotations(2)], ids=str)
+                                   groups.translations_rotations(3)], ids=str)
 def test_vectorized_shift_equals_the_per_sample_loop_and_the_block_formula(group):
     d, rng = 3, np.random.default_rng(1)
     op = operators.shift(group, group.order * d)
