@@ -314,7 +314,7 @@ def chapter_rows(folder=None):
 
 
 def _seconds(s):
-    return "" if s is None else f"{s * 1e3:.2f} ms" if s < 1 else f"{s:.1f} s"
+    return "-" if s is None or s != s else f"{s * 1e3:.2f} ms" if s < 1 else f"{s:.1f} s"
 
 
 def table(rows):
