@@ -54,7 +54,8 @@ def _latent(group, latent_dim, multiple=1, minimum=1):
 def permute_rows(Z, index, inverse_index):
     """Z (B, L), index int (B, L), each row a permutation -> out[b] = Z[b, index[b]].
     inverse_index[b] undoes index[b]; the gradient is the inverse gather (no scatter-add)."""
-    return onp.take_along_axis(Z, index, axis=1)
+    B, L = Z.shape  # one gather from the flat Z: 2-3x faster than take_along_axis
+    return onp.take(Z, index + L * onp.arange(B)[:, None])
 
 
 defvjp(permute_rows, lambda ans, Z, index, inverse_index:
@@ -65,11 +66,9 @@ def shift(group, latent_dim):
     """The regular representation on latent_dim = |G|·d: blocks permuted through the table."""
     _checks.group("group", group)
     _latent(group, latent_dim, multiple=group.order)
-    d = latent_dim // group.order
     blocks = group.table[group.inverse]  # blocks[g, h] = g⁻¹∘h  (|G|, |G|)
-    index = (blocks[:, :, None] * d + onp.arange(d)).reshape(group.order, latent_dim)
     return Operator("shift", group, latent_dim,
-                    lambda Z, g: permute_rows(Z, index[g], index[group.inverse[g]]))
+                    lambda Z, g: permute_blocks(Z, blocks[g], blocks[group.inverse[g]]))
 
 
 def disentangled(group, latent_dim):
@@ -87,11 +86,12 @@ def disentangled(group, latent_dim):
     angles = 2 * onp.pi * group.coordinates(onp.arange(group.order)) / onp.array(group.factors)
     cos, sin = onp.cos(angles), onp.sin(angles)  # (|G|, k)
 
-    def apply(Z, g):
-        a, b = Z[:, 0:2 * k:2], Z[:, 1:2 * k:2]  # (B, k) each: the planes
-        c, s = cos[g], sin[g]
-        planes = np.stack([c * a - s * b, s * a + c * b], axis=2).reshape(Z.shape[0], 2 * k)
-        return np.concatenate([planes, Z[:, 2 * k:]], axis=1)
+    def apply(Z, g):  # split, not sliced: the gradient of a slice is a slow np.add.at
+        planes, rest = np.split(Z, [2 * k], axis=1)  # (B, 2k), (B, L - 2k)
+        a, b = np.split(np.reshape(planes, (-1, k, 2)), 2, axis=2)  # (B, k, 1) each: the planes
+        c, s = cos[g][:, :, None], sin[g][:, :, None]
+        planes = np.concatenate([c * a - s * b, s * a + c * b], axis=2).reshape(Z.shape[0], 2 * k)
+        return np.concatenate([planes, rest], axis=1)
 
     return Operator("disentangled", group, latent_dim, apply)
 
@@ -193,3 +193,18 @@ def stacked_shift(group, latent_dim):
     undo = onp.stack([rolled(-m) for m in exponents])  # the roll back by -m
     return Operator("stacked_shift", group, latent_dim,
                     lambda Z, g: permute_rows(Z, index[g], undo[g]))
+
+
+@primitive
+def permute_blocks(Z, blocks, inverse_blocks):
+    """Z (B, n·d) read as n blocks of d numbers, blocks int (B, n), each row a permutation ->
+    out[b] = the blocks of Z[b] in the order blocks[b]. inverse_blocks[b] undoes blocks[b];
+    the gradient is the inverse gather. One gather of whole blocks from the (B·n, d) view:
+    d times fewer indices than permute_rows."""
+    B, n = blocks.shape
+    rows = blocks + n * onp.arange(B)[:, None]  # (B, n): block indices into the (B·n, d) view
+    return onp.take(onp.reshape(Z, (B * n, -1)), rows, axis=0).reshape(Z.shape)
+
+
+defvjp(permute_blocks, lambda ans, Z, blocks, inverse_blocks:
+       lambda G: permute_blocks(G, inverse_blocks, blocks))

@@ -1,0 +1,232 @@
+"""The benchmark's functions at tiny sizes (structure, not timings), and every fast path
+against the plain computation it replaces (numbers, bit for bit where the claim is so)."""
+import autograd.numpy as anp
+import nbformat
+import numpy as np
+import pytest
+from autograd import value_and_grad
+from autograd.misc.optimizers import adam
+from autograd.test_util import check_grads
+
+from minidisent import bench, experiments, groups, models, operators, train
+
+KEYS = {"what", "sizes", "a", "b", "ratio", "target", "met", "note"}
+
+
+def test_x_shifts_is_the_cyclic_group_of_order_5_rolling_the_central_columns():
+    G = bench.x_shifts()
+    assert (G.order, G.shape) == (5, (28, 28))
+    x = np.random.default_rng(0).normal(size=(28, 28))
+    for m in range(5):
+        expected = x.copy()
+        expected[:, 1:26] = np.roll(x[:, 1:26], 5 * m, axis=1)
+        assert np.array_equal(G.act(x, m), expected)
+        assert G.table[1, m] == (m + 1) % 5  # element m is the generator applied m times
+    for latent_dim in (200, 1000):
+        assert operators.shift(G, latent_dim).latent_dim == latent_dim  # divisible by |G| = 5
+
+
+@pytest.mark.parametrize("group", [groups.cyclic(6), groups.translations((3, 2)),
+                                   groups.translations_rotations(3)], ids=str)
+def test_vectorized_shift_equals_the_per_sample_loop_and_the_block_formula(group):
+    d, rng = 3, np.random.default_rng(1)
+    op = operators.shift(group, group.order * d)
+    Z, g = rng.normal(size=(20, op.latent_dim)), rng.integers(0, group.order, 20)
+    blocks = group.table[group.inverse]  # (psi(g) z)[h] = z[g⁻¹∘h]
+    expected = np.stack([Z[b].reshape(group.order, d)[blocks[g[b]]].ravel() for b in range(20)])
+    assert np.array_equal(op(Z, g), expected)
+    assert np.array_equal(bench.per_sample(op, Z, g), expected)
+    check_grads(lambda Z: op(Z, g), modes=["rev"])(Z)
+
+
+def test_permute_rows_equals_take_along_axis_and_has_the_right_gradient():
+    rng = np.random.default_rng(2)
+    index = np.stack([rng.permutation(7) for _ in range(5)])
+    inverse = np.argsort(index, axis=1)
+    Z = rng.normal(size=(5, 7))
+    assert np.array_equal(operators.permute_rows(Z, index, inverse),
+                          np.take_along_axis(Z, index, axis=1))
+    check_grads(lambda Z: operators.permute_rows(Z, index, inverse), modes=["rev"])(Z)
+
+
+def test_permute_blocks_equals_the_blockwise_gather_and_has_the_right_gradient():
+    rng = np.random.default_rng(9)
+    blocks = np.stack([rng.permutation(4) for _ in range(5)])
+    Z = rng.normal(size=(5, 4 * 3))
+    expected = np.stack([Z[b].reshape(4, 3)[blocks[b]].ravel() for b in range(5)])
+    assert np.array_equal(operators.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)), expected)
+    check_grads(lambda Z: operators.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)),
+                modes=["rev"])(Z)
+
+
+def test_squared_norm_equals_the_sum_of_squares_with_its_gradient():
+    r = np.random.default_rng(3).normal(size=(4, 3, 2))
+    assert train.squared_norm(r) == np.sum(r ** 2)
+    check_grads(train.squared_norm, modes=["rev"])(r)
+
+
+def _plain_loss(model, op, reconstruction, consistency):
+    """supervised_loss as first written: one decoder pass, sliced, and ** 2."""
+    def objective(params, batch, rng=None):
+        x1, g, x2 = batch
+        B = x1.shape[0]
+        z1 = model.encode(params, x1)
+        z2 = op(z1, g)
+        decoded = model.decode(params, anp.concatenate([z1, z2]) if reconstruction else z2)
+        loss = anp.sum((decoded[-B:] - x2) ** 2)
+        if reconstruction:
+            loss = loss + reconstruction * anp.sum((decoded[:B] - x1) ** 2)
+        if consistency:
+            loss = loss + consistency * anp.sum((model.encode(params, x2) - z2) ** 2)
+        return loss / B
+    return objective
+
+
+@pytest.mark.parametrize("kind", ["linear", "mlp"])
+@pytest.mark.parametrize("reconstruction,consistency", [(1.0, 0.0), (0.0, 0.5), (0.3, 2.0)])
+def test_supervised_loss_and_gradient_equal_the_plain_formula_bit_for_bit(kind, reconstruction,
+                                                                           consistency):
+    group, pairs, _ = experiments.signals_1d(8, count=32)
+    model, op = experiments.build(kind, "shift", group, 16)
+    params = model.init(np.random.default_rng(4))
+    fast = value_and_grad(train.supervised_loss(model, op, reconstruction, consistency))(params, pairs)
+    plain = value_and_grad(_plain_loss(model, op, reconstruction, consistency))(params, pairs)
+    assert fast[0] == plain[0]
+    for k in params:
+        assert np.array_equal(fast[1][k], plain[1][k])
+
+
+def _fit_with_autograd_adam(objective, params, data, steps, batch_size, step_size, decay, seed):
+    """train.fit as first written: autograd.misc.optimizers.adam, one run per stage."""
+    rng = np.random.default_rng(seed)
+    rows = train._batches(len(data[0]), batch_size, steps, rng)
+    history, loss_and_grad = np.empty(steps), value_and_grad(objective)
+    ends = np.linspace(0, steps, 11).astype(int) if decay != 1 else np.array([0, steps])
+    stages = len(ends) - 1
+    for stage in range(stages):
+        def gradient(p, i, start=ends[stage]):
+            history[start + i], grad = loss_and_grad(p, tuple(a[rows[start + i]] for a in data), rng)
+            return grad
+        rate = step_size * decay ** (stage / max(1, stages - 1))
+        params = adam(gradient, params, num_iters=ends[stage + 1] - ends[stage], step_size=rate)
+    return params, history
+
+
+@pytest.mark.parametrize("kind,decay", [("linear", 1.0), ("linear", 0.1), ("mlp", 0.1)])
+def test_fit_equals_autograd_adam_bit_for_bit(kind, decay):
+    group, pairs, _ = experiments.signals_1d(8, count=64)
+    model, op = experiments.build(kind, "shift", group, 8)
+    objective, params = train.supervised_loss(model, op), model.init(np.random.default_rng(5))
+    settings = dict(steps=25, batch_size=16, step_size=1e-2, decay=decay, seed=6)
+    fast, fast_history = train.fit(objective, params, pairs, **settings)
+    plain, plain_history = _fit_with_autograd_adam(objective, params, pairs, **settings)
+    assert np.array_equal(fast_history, plain_history)
+    for k in params:
+        assert np.array_equal(fast[k], plain[k])
+    assert not np.array_equal(fast["encoder_w0" if kind == "mlp" else "encoder"],
+                              params["encoder_w0" if kind == "mlp" else "encoder"])  # it trained
+
+
+def test_fit_keeps_float32_and_agrees_with_float64():
+    model, op, objective, params, pairs = bench.step_task("linear", 10, count=16)
+    fast, _ = train.fit(objective, params, pairs, steps=3, batch_size=4, step_size=1e-3)
+    plain = bench.adam_autograd(objective, params, pairs, steps=3, batch_size=4)
+    single, history = train.fit(objective, {k: v.astype(np.float32) for k, v in params.items()},
+                                (pairs[0].astype(np.float32), pairs[1], pairs[2].astype(np.float32)),
+                                steps=3, batch_size=4, step_size=1e-3)
+    assert all(np.array_equal(fast[k], plain[k]) for k in params)  # same batches as the bench's
+    assert all(v.dtype == np.float32 for v in single.values()) and np.all(np.isfinite(history))
+    gap = np.abs(single["encoder"] - fast["encoder"])  # Adam moves a weight <= ~1e-3 a step
+    assert gap.max() <= 2 * 3 * 1e-3 and np.median(gap) < 1e-6
+
+
+@pytest.mark.parametrize("kind", ["linear", "mlp"])
+def test_the_floor_multiplies_the_shapes_of_the_models_weights(kind):
+    n, latent_dim, batch, hidden = 784, 10, 4, (6,)
+    model = models.linear((28, 28), latent_dim) if kind == "linear" else \
+        models.mlp((28, 28), latent_dim, hidden)
+    params = model.init(np.random.default_rng(7))
+    weights = [params[k].shape for k in sorted(params) if k == "encoder" or "encoder_w" in k] + \
+        [params[k].shape for k in sorted(params) if k == "decoder" or "decoder_w" in k]
+    layers = bench.dense_layers(kind, n, latent_dim, batch, hidden)
+    assert [(i, o) for _, i, o, _ in layers] == weights
+    assert [r for r, *_ in layers] == [batch] * (len(layers) // 2) + [2 * batch] * (len(layers) // 2)
+    assert [back for *_, back in layers] == [False] + [True] * (len(layers) - 1)
+    bench.matmul_floor(layers)()  # runs
+
+
+def test_operator_and_step_rows_have_the_table_structure():
+    rows = bench.operator_rows(batch=8, d=2, repeats=1)
+    assert len(rows) == 3 and all(set(r) == KEYS for r in rows)
+    assert all(r["target"] == (">=", 20) and r["ratio"] > 0 and isinstance(r["met"], bool) for r in rows)
+    for kind in ("linear", "mlp"):
+        steps = bench.step_rows(kind, 10, batch=4, steps=2, repeats=1, count=16, with_torch=False)
+        assert [r["what"].split(" ")[1] for r in steps] == ["step", "step:", "step:", "step"]
+        assert steps[0]["b"][0] == "BLAS" and steps[0]["note"].endswith("pairs/s")
+        assert steps[-1]["b"] is None and "skipped" in steps[-1]["note"]
+    text = bench.table(rows + steps)
+    assert all(r["what"] in text for r in rows + steps) and len(text.splitlines()) == 2 + len(rows + steps)
+
+
+def test_torch_step_computes_our_loss_or_the_column_is_skipped():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        rows = bench.step_rows("linear", 10, batch=4, steps=1, repeats=1, count=16)
+        assert "not installed" in rows[-1]["note"] and rows[-1]["b"] is None
+        return
+    model, op, objective, params, pairs = bench.step_task("mlp", 10, count=16, hidden=(6,))
+    run, first = bench.torch_steps(op, params, pairs, steps=2, batch_size=4)
+    rows = train._batches(16, 4, 2, np.random.default_rng(0))
+    assert np.isclose(first, objective(params, tuple(a[rows[0]] for a in pairs)), rtol=1e-12)
+    run()
+
+
+def test_row_checks_the_target_on_the_ratio_or_on_the_seconds():
+    assert bench.row("x", "", ("a", 3.0), ("b", 1.0), ("<=", 1.5))["met"] is False
+    assert bench.row("x", "", ("a", 1.0), ("b", 1.0), ("<=", 1.5))["met"] is True
+    assert bench.row("x", "", ("wall", 20.0), target=("<", 30))["met"] is True
+
+
+def test_thread_rows_run_two_interpreters():
+    rows = bench.thread_rows(kinds=("linear",), latent_dim=5, repeats=1, steps=1)
+    assert len(rows) == 1 and rows[0]["a"][0] == "2 threads" and rows[0]["b"][1] > 0
+
+
+def test_chapter_rows_with_no_chapters_and_with_one(tmp_path):
+    assert bench.chapter_rows(str(tmp_path))[0]["sizes"] == "none found"
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1 + 1")])
+    nbformat.write(notebook, str(tmp_path / "01_tiny.ipynb"))
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]),
+                   str(tmp_path / "02_broken.ipynb"))
+    tiny, broken = bench.chapter_rows(str(tmp_path))
+    assert tiny["what"] == "01_tiny.ipynb" and tiny["met"] is True and tiny["note"] == ""
+    assert broken["met"] is False and broken["note"] == "FAILED: ZeroDivisionError"
+
+
+def _disentangled_sliced(group, Z, g):
+    """operators.disentangled as first written: slices of Z and np.stack."""
+    k = len(group.factors)
+    angles = 2 * np.pi * group.coordinates(np.arange(group.order)) / np.array(group.factors)
+    c, s = np.cos(angles)[g], np.sin(angles)[g]
+    a, b = Z[:, 0:2 * k:2], Z[:, 1:2 * k:2]
+    planes = anp.stack([c * a - s * b, s * a + c * b], axis=2).reshape(Z.shape[0], 2 * k)
+    return anp.concatenate([planes, Z[:, 2 * k:]], axis=1)
+
+
+@pytest.mark.parametrize("group,latent_dim", [(groups.cyclic(6), 2), (groups.cyclic(6), 7),
+                                              (groups.translations((3, 4)), 9)], ids=str)
+def test_disentangled_split_equals_the_sliced_formula_bit_for_bit(group, latent_dim):
+    rng = np.random.default_rng(8)
+    op = operators.disentangled(group, latent_dim)
+    Z, g, W = rng.normal(size=(6, latent_dim)), rng.integers(0, group.order, 6), rng.normal(size=(6, latent_dim))
+    assert np.array_equal(op(Z, g), _disentangled_sliced(group, Z, g))
+    fast = value_and_grad(lambda Z: anp.sum(W * op(Z, g) ** 2))(Z)
+    plain = value_and_grad(lambda Z: anp.sum(W * _disentangled_sliced(group, Z, g) ** 2))(Z)
+    assert fast[0] == plain[0] and np.array_equal(fast[1], plain[1])
+
+
+def test_peak_memory_is_a_plausible_number_of_megabytes():
+    before = bench.peak_memory_mb()
+    block = np.ones(50 * 2 ** 20 // 8)  # 50 MB, touched
+    assert 10 < before and bench.peak_memory_mb() >= before and block.sum() > 0
