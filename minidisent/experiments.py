@@ -283,7 +283,7 @@ DATASETS = {
 # Shorter runs than SETTINGS, so that the whole table computes in well under a minute.
 # Every supervised model gets the same loss, with latent consistency 1 (see train.supervised_loss).
 TABLE_SETTINGS = {"linear": dict(steps=1500, batch_size=64, step_size=3e-2, decay=1e-2),
-                  "mlp": dict(steps=500, batch_size=64, step_size=1e-2, decay=1e-2),
+                  "mlp": dict(steps=1000, batch_size=64, step_size=1e-2, decay=1e-2),
                   "vae": dict(steps=400, batch_size=256, step_size=1e-2, decay=1e-2)}
 CONSISTENCY = 1.0
 
