@@ -1,13 +1,17 @@
 """minidisent: disentangling a group action with a latent subspace breaks on symmetric
 images (a topological defect); the shift operator (the regular representation) is exact.
 
-Stages, one module each: groups -> data -> models + operators -> train -> metrics -> plots;
-fourier (representation theory), baselines (VAEs and post-hoc tests), experiments (the
-recipes shared by the chapters and the main job), saving, bench. `plots` and `bench` are
-imported on demand (matplotlib is not loaded by `import minidisent`).
+The method, read in this order: groups -> operators -> models -> train.
+Data and scores: data (toy signals, pairs, the course's data sets), shapes (2D toy shapes),
+metrics. One module per later idea: defect (chapter 03), representations, fourier and
+closed_form (04), weak and identifiability (08), vae and posthoc (09), results (09 and the
+main job). recipes builds, trains and scores a model by name; fast holds the speed tricks;
+saving, plots, bench. `plots` and `bench` are imported on demand (no matplotlib on import).
 """
-from . import baselines, data, experiments, fourier, groups, metrics, models, operators, saving, train
+from . import (closed_form, data, defect, fast, fourier, groups, identifiability, metrics, models,
+               operators, posthoc, recipes, representations, results, saving, shapes, train, vae, weak)
 
-__all__ = ["groups", "data", "operators", "models", "train", "metrics", "fourier", "baselines",
-           "experiments", "saving", "plots"]
+__all__ = ["groups", "operators", "models", "train", "data", "shapes", "metrics", "defect",
+           "representations", "fourier", "closed_form", "weak", "identifiability", "vae", "posthoc",
+           "recipes", "results", "fast", "saving", "plots"]
 __version__ = "0.1.0"

@@ -94,6 +94,68 @@ def group(name, G):
     return G
 
 
+def cyclic_factors(G, what):
+    """G a product of cyclic groups (G.factors set), which `what` needs."""
+    group("group", G)
+    if G.factors is None:
+        why = ("is not commutative" if not G.commutative else "was not built from cyclic factors "
+               "(use cyclic, translations or rotations)")
+        raise ValueError(f"group: {what} needs a product of cyclic groups; {G.name} {why}")
+    return G
+
+
+def latent(G, latent_dim, regular=False, minimum=1):
+    """A latent size for an operator of G: a positive int >= minimum, a multiple of |G| if
+    `regular` (the latent holds copies of the regular representation)."""
+    group("group", G)
+    positive("latent_dim", latent_dim, integer=True)
+    multiple = G.order if regular else 1
+    if latent_dim % multiple or latent_dim < minimum:
+        need = f"a multiple of |G| = {multiple}" if multiple > 1 else f"at least {minimum}"
+        raise ValueError(f"latent_dim: expected {need} for group {G.name}, got {latent_dim}")
+    return int(latent_dim)
+
+
+def codes(name, Z, latent_dim):
+    """Z codes (B, latent_dim), B >= 1, float or complex."""
+    return images(name, Z, (latent_dim,), finite=False, kind=onp.inexact)
+
+
+def operator(name, op):
+    """An operator such as operators.shift(G, L): group, latent_dim and apply."""
+    if not all(hasattr(op, a) for a in ("group", "latent_dim", "apply")):
+        raise TypeError(f"{name}: expected an Operator such as operators.shift(G, L), got {_describe(op)}")
+    return op
+
+
+def model(name, m):
+    """A model such as models.linear(16, 16): shape, latent_dim, init, encode, decode."""
+    if not all(hasattr(m, a) for a in ("shape", "latent_dim", "init", "encode", "decode")):
+        raise TypeError(f"{name}: expected a models.Model (e.g. models.linear(16, 16)), got {_describe(m)}")
+    return m
+
+
+def model_and_operator(m, op):
+    """model and op fit together: same latent size, op's group acts on the model's images."""
+    model("model", m)
+    operator("op", op)
+    if op.latent_dim != m.latent_dim or tuple(op.group.shape) != tuple(m.shape):
+        raise ValueError(f"op: expected an operator on latent_dim {m.latent_dim} for images of "
+                         f"shape {m.shape}, got latent_dim {op.latent_dim} and shape {op.group.shape}")
+
+
+def pairs(name, data, shape, order):
+    """Checked pairs (x1, g, x2): images (B, *shape), elements (B,), one per image."""
+    if not isinstance(data, (tuple, list)) or len(data) != 3:
+        got = f"{type(data).__name__}" + (f" of length {len(data)}" if isinstance(data, (tuple, list)) else "")
+        raise TypeError(f"{name}: expected a tuple (x1, g, x2), got {got}")
+    x1 = images(f"{name} x1", data[0], shape)
+    x2 = images(f"{name} x2", data[2], shape)
+    if len(x2) != len(x1):
+        raise ValueError(f"{name} x2: expected {len(x1)} images (one per x1), got {len(x2)}")
+    return x1, elements(f"{name} g", data[1], order, length=len(x1)), x2
+
+
 def param_shapes(name, params, shapes, exact=False):
     """params a dict holding an array of shape shapes[k] under every key k of `shapes`
     (and no other key if `exact`)."""
@@ -128,3 +190,68 @@ def finite_floats(name, array):
     if not onp.all(onp.isfinite(array)):
         raise ValueError(f"{name}: expected finite values, got {int((~onp.isfinite(array)).sum())} NaN/inf")
     return array
+
+
+def image_shape(name, shape):
+    """An image shape: an int n or a tuple of positive ints -> (shape tuple, number of pixels)."""
+    if isinstance(shape, bool) or not isinstance(shape, (int, onp.integer, tuple, list)):
+        raise TypeError(f"{name}: expected an int n or a tuple such as (h, w), got {_describe(shape)}")
+    shape = (shape,) if isinstance(shape, (int, onp.integer)) else tuple(shape)
+    for i, s in enumerate(shape):
+        positive(f"{name}[{i}]", s, integer=True)
+    return tuple(int(s) for s in shape), int(onp.prod([int(s) for s in shape]))
+
+
+def widths(name, hidden):
+    """A tuple of positive layer widths."""
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(f"{name}: expected a tuple of layer widths such as (64,), got {_describe(hidden)}")
+    for i, h in enumerate(hidden):
+        positive(f"{name}[{i}]", h, integer=True)
+    return tuple(int(h) for h in hidden)
+
+
+def fit_arguments(objective, params, data, steps, batch_size, step_size, decay, random_seed):
+    """The door of train.fit: every argument checked once, before the first step, and the
+    objective's own check of params and data if it has one (objective.check).
+    Returns a copy of params, float32 arrays kept float32, every other float as float64."""
+    if not callable(objective):
+        raise TypeError(f"objective: expected a function objective(params, batch, rng) such as "
+                        f"train.supervised_loss(model, op), got {_describe(objective)}")
+    if not isinstance(data, tuple) or not data:
+        raise TypeError(f"data: expected a non-empty tuple of arrays such as (x1, g, x2), got {_describe(data)}")
+    for i, a in enumerate(data):
+        if not isinstance(a, onp.ndarray) or a.ndim == 0:
+            raise TypeError(f"data[{i}]: expected a numpy array with one row per example, got {_describe(a)}")
+        if onp.issubdtype(a.dtype, onp.inexact) and not onp.all(onp.isfinite(a)):
+            raise ValueError(f"data[{i}]: expected finite values, got {int((~onp.isfinite(a)).sum())} NaN/inf")
+    lengths = [len(a) for a in data]
+    if len(set(lengths)) != 1 or 0 in lengths:
+        raise ValueError(f"data: expected arrays with one common, non-zero first length, got lengths {lengths}")
+    if not any(onp.issubdtype(a.dtype, onp.floating) for a in data):
+        raise TypeError(f"data: expected at least one float array (the images), got dtypes "
+                        f"{[str(a.dtype) for a in data]}")
+    positive("steps", steps, integer=True)
+    positive("batch_size", batch_size, integer=True)
+    positive("step_size", step_size)
+    positive("decay", decay)
+    if decay > 1:
+        raise ValueError(f"decay: expected a factor in (0, 1], got {decay}")
+    seed("seed", random_seed)
+    if not isinstance(params, dict) or not params:
+        raise TypeError(f"params: expected a non-empty dict of float arrays (model.init(rng)), got {_describe(params)}")
+    for k, v in params.items():
+        finite_floats(f"params[{k!r}]", v)
+    if hasattr(objective, "check"):
+        objective.check(params, data)
+    return {k: onp.array(v, dtype=onp.float32 if onp.asarray(v).dtype == onp.float32 else onp.float64)
+            for k, v in params.items()}
+
+
+CHUNK = 2 ** 22  # numbers held at once by work that grows with the batch (32 MiB of float64)
+
+
+def chunks(rows, per_row):
+    """rows (B, ...) cut into consecutive pieces of at most CHUNK / per_row rows (at least one)."""
+    size = max(1, CHUNK // max(1, int(per_row)))
+    return [rows[i:i + size] for i in range(0, len(rows), size)]

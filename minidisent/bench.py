@@ -26,7 +26,7 @@ import numpy as np
 from autograd import value_and_grad
 from autograd.misc.optimizers import adam
 
-from . import data, groups, models, operators, train
+from . import data, fast, groups, models, operators, train
 
 
 def x_shifts(size=28, count=5):
@@ -45,6 +45,12 @@ def x_shifts(size=28, count=5):
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 clock = CLOCKS["wall"]  # main() sets it: "cpu" counts this process's own time only, which
 # keeps single-threaded numbers honest when other jobs share the cores
+
+
+def batch_rows(n, batch_size, steps, seed=0):
+    """int (steps, batch_size): the rows train.fit draws for each step with this seed."""
+    rows, rng = train.batches(n, batch_size), np.random.default_rng(seed)
+    return np.stack([rows(step, rng) for step in range(steps)])
 
 
 def interleaved(functions, repeats):
@@ -80,7 +86,7 @@ def operator_rows(batch=256, d=4, repeats=20, seed=0):
     rng = np.random.default_rng(seed)
     rows = []
     for group in (groups.cyclic(16), groups.translations((8, 8)), groups.translations_rotations(4)):
-        op = operators.shift(group, group.order * d)
+        op = fast.accelerate(operators.shift(group, group.order * d))
         Z, g = rng.normal(size=(batch, op.latent_dim)), rng.integers(0, group.order, batch)
         loop, vectorized = interleaved([lambda: per_sample(op, Z, g), lambda: op(Z, g)], repeats)
         rows.append(row(f"shift {group.name}: loop / vectorized", f"B={batch} L={op.latent_dim}",
@@ -95,9 +101,9 @@ def step_task(kind, latent_dim, count=512, hidden=(128,), size=28, seed=0):
     group = x_shifts(size)
     model = models.linear(group.shape, latent_dim) if kind == "linear" else \
         models.mlp(group.shape, latent_dim, hidden)
-    op = operators.shift(group, latent_dim)
+    op = fast.accelerate(operators.shift(group, latent_dim))
     pairs = data.pairs(group, data.random_blobs(group.shape, count, rng), rng)
-    return model, op, train.supervised_loss(model, op), model.init(rng), pairs
+    return model, op, fast.supervised_loss(model, op), model.init(rng), pairs
 
 
 def matmul_floor(layers, seed=0):
@@ -128,7 +134,7 @@ def dense_layers(kind, n, latent_dim, batch, hidden=(128,)):
 
 def adam_autograd(objective, params, pairs, steps, batch_size, step_size=1e-3):
     """The textbook loop: autograd.misc.optimizers.adam on the same batches as fit."""
-    rows = train._batches(len(pairs[0]), batch_size, steps, np.random.default_rng(0))
+    rows = batch_rows(len(pairs[0]), batch_size, steps)
     loss_and_grad = value_and_grad(objective)
     return adam(lambda p, i: loss_and_grad(p, tuple(a[rows[i]] for a in pairs))[1], params,
                 num_iters=steps, step_size=step_size)
@@ -156,7 +162,7 @@ def torch_steps(op, params, pairs, steps, batch_size, step_size=1e-3):
     index = torch.as_tensor(index.astype(np.int64))
     x1, x2 = (torch.as_tensor(x.reshape(len(x), -1)) for x in (pairs[0], pairs[2]))
     g = torch.as_tensor(pairs[1])
-    rows = torch.as_tensor(train._batches(len(g), batch_size, steps, np.random.default_rng(0)))
+    rows = torch.as_tensor(batch_rows(len(g), batch_size, steps))
 
     def dense(part, H):
         if part in weights:  # linear: one matrix, no bias
@@ -203,7 +209,7 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
         except ImportError:
             pass
         else:
-            rows = train._batches(len(pairs[0]), batch, steps, np.random.default_rng(0))
+            rows = batch_rows(len(pairs[0]), batch, steps)
             ours = objective(params, tuple(a[rows[0]] for a in pairs))
             if not abs(first - ours) <= 1e-9 * abs(ours):
                 raise AssertionError(f"PyTorch's loss {first} differs from ours {ours}")

@@ -1,205 +1,75 @@
-"""Representation theory of the groups acting on images, computed in closed form.
+"""The shift operator of an abelian group in the Fourier basis of its block axis (chapter 04):
+complex diagonal (`fourier`) and real 2x2 rotation blocks (`real_fourier`).
 
-For an abelian group G = Z_{n_1} x ... x Z_{n_k} (group.factors: cyclic, translations,
-rotations) every irrep is one-dimensional, a character labelled by frequencies
-f = (f_1, ..., f_k) in the same mixed radix as the elements:
-    chi_f(g) = exp(2*pi*i * sum_i f_i m_i / n_i),      m = group.coordinates(g).
-The isotypic component of f in a representation rho is the image of the projector
-    P_f = 1/|G| sum_g conj(chi_f(g)) rho(g),
-and the multiplicity of f is <chi_f, chi_rho> = 1/|G| sum_g conj(chi_f(g)) trace rho(g).
-For the pixel representation (rho(g) x = g·x) trace rho(g) is the number of pixels g
-fixes. Nothing here diagonalises a shift matrix: bases come from projectors applied to
-pixels (one vector per pixel orbit) or, for small latent representations, to unit vectors.
-
-Non-abelian groups (groups.generate, translations_rotations, dihedral): the pixel
-character, and multiplicities / energies from a character table the caller supplies
-(rows irreps, columns elements). Their projectors and bases are out of scope here.
+With F = fourier_basis(G, L) (unitary) and R = real_fourier_basis(G, L) (orthogonal), both
+acting on codes written as rows,
+    fourier(Z @ F.T, g) == shift(Z, g) @ F.T,    real_fourier(Z @ R.T, g) == shift(Z, g) @ R.T
+so a linear model trained with `shift` (encoder We, decoder Wd) predicts the same images with
+`fourier` as (We @ F.T, F.conj() @ Wd) and with `real_fourier` as (We @ R.T, R @ Wd).
 """
-import numpy as np
+import autograd.numpy as np
 
-from . import _checks
-from .groups import Group
+from . import _checks, representations
+from .operators import Operator
 
-
-def _group(group):
-    if not isinstance(group, Group):
-        raise TypeError(f"group: expected a groups.Group (e.g. groups.cyclic(16)), got {type(group).__name__}")
-    return group
-
-
-def _abelian(group, what):
-    if _group(group).factors is None:
-        why = "is not commutative" if not group.commutative else "has no cyclic factors"
-        raise ValueError(f"group: {what} needs a product of cyclic groups (cyclic, translations, "
-                         f"rotations); {group.name} {why}. For it, pass a character table as `table` "
-                         f"to multiplicities or energies")
-    return group.coordinates(np.arange(group.order))  # (|G|, k)
+def fourier_basis(group, latent_dim):
+    """Unitary F (L, L), L = |G|·d: the code c = F z has block f = chi_f · z / sqrt|G|
+    (the Fourier coefficient of frequency f along the block axis), F = kron(chi / sqrt|G|, I_d)."""
+    _checks.latent(group, latent_dim, regular=True)
+    chi = representations.characters(group)
+    return np.kron(chi / np.sqrt(group.order), np.eye(latent_dim // group.order))
 
 
-def characters(group):
-    """chi (|G|, |G|) complex: chi[f, g] = chi_f(g), irreps f and elements g both indexed
-    in the mixed radix of group.factors. Row 0 is the trivial irrep."""
-    m = _abelian(group, "characters")
-    n = np.array(group.factors)
-    summed = np.ravel_multi_index(tuple(((m[:, None, :] + m[None, :, :]) % n).T), group.factors).T
-    if not np.array_equal(summed, group.table):  # g∘h must add the coordinates
-        raise ValueError(f"group: its table does not add the coordinates of its factors {group.factors}")
-    phase = ((m[:, None, :] * m[None, :, :]) % n / n).sum(axis=2)  # (f, g), in turns
-    return np.exp(2j * np.pi * phase)
+def fourier(group, latent_dim):
+    """The shift operator in its complex diagonal form: Z complex (B, |G|·d), read as
+    (|G|, d) blocks indexed by frequency f, and psi(g) multiplies block f by
+    chi_f(g) = exp(2*pi*i f·m/n). Only for abelian groups (cyclic, translations, rotations)."""
+    _checks.latent(group, latent_dim, regular=True)
+    chi = representations.characters(group)  # (f, g); raises for non-abelian groups
+    multipliers = np.repeat(chi.T, latent_dim // group.order, axis=1)  # (g, L)
+    return Operator("fourier", group, latent_dim, lambda Z, g: Z * multipliers[g])
 
 
-def dual(group):
-    """int (|G|,): the index of the conjugate irrep -f (chi_{-f} = conj(chi_f))."""
-    m = _abelian(group, "dual")
-    return np.ravel_multi_index(tuple((-m % np.array(group.factors)).T), group.factors)
-
-
-def pixel_character(group):
-    """int (|G|,): trace of the pixel representation = number of pixels each g fixes."""
-    _group(group)
-    return np.sum(group.perms == np.arange(group.n_pixels), axis=1)
-
-
-def pixel_matrices(group):
-    """float (|G|, n, n): the pixel representation as dense matrices, rho(g) @ x.ravel() ==
-    (g·x).ravel(). For checks on small images only (|G|·n² entries)."""
-    n = _group(group).n_pixels
-    rho = np.zeros((group.order, n, n))
-    rho[np.arange(group.order)[:, None], np.arange(n), group.perms] = 1
-    return rho
-
-
-def operator_character(op):
-    """float (|G|,): trace psi(g) of a latent operator (any op with .group and .matrix(g))."""
-    if not (hasattr(op, "matrix") and isinstance(getattr(op, "group", None), Group)):
-        raise TypeError(f"op: expected a latent operator such as operators.shift(G, L), got {type(op).__name__}")
-    return np.array([np.trace(op.matrix(g)) for g in range(op.group.order)])
-
-
-def _table(group, table):
-    _group(group)
-    if table is None:
-        return characters(group)
-    table = np.asarray(table, dtype=complex)
-    if table.ndim != 2 or table.shape[1] != group.order:
-        raise ValueError(f"table: expected characters (irreps, {group.order}) of {group.name}, "
-                         f"got shape {table.shape}")
-    gram = np.conj(table) @ table.T / group.order
-    if not np.allclose(gram, np.eye(len(table)), atol=1e-8):
-        raise ValueError("table: expected orthonormal irreducible characters "
-                         "(1/|G| sum_g conj(chi_i(g)) chi_j(g) = delta_ij), they are not")
-    return table
-
-
-def multiplicities(group, character=None, table=None):
-    """int (r,): how often each irrep occurs in a representation of `group` with the given
-    character (|G|,) (default: the pixel representation). table (r, |G|) holds the irreducible
-    characters; default characters(group) for abelian groups, required otherwise."""
-    table = _table(group, table)
-    character = pixel_character(group) if character is None else np.asarray(character)
-    if character.shape != (group.order,):
-        raise ValueError(f"character: expected shape ({group.order},), got {character.shape}")
-    m = np.conj(table) @ character / group.order
-    counts = np.rint(m.real).astype(int)
-    if not np.allclose(m, counts, atol=1e-8) or counts.min() < 0:
-        raise ValueError("character: expected the character of a representation (non-negative "
-                         f"integer multiplicities), got multiplicities {np.round(m, 3)}")
-    if not np.isclose(counts @ table[:, 0].real, character[0].real):
-        raise ValueError(f"table: incomplete, its irreps add up to dimension {counts @ table[:, 0].real:g} "
-                         f"of the {character[0].real:g} of the representation")
-    return counts
-
-
-def energies(group, X, table=None):
-    """float (r,): energy of the data set X (B, *shape) in each irrep's isotypic component,
-    sum_x ‖P_i x‖² = dim_i/|G| sum_g conj(chi_i(g)) a(g), with a(g) = sum_x <x, g·x> the data's
-    autocorrelation over the group. The energies sum to sum_x ‖x‖² (Parseval)."""
-    table = _table(group, table)
-    X = _checks.images("X", X, group.shape)
-    flat = X.reshape(len(X), -1)
-    a = np.array([np.sum(flat * flat[:, p]) for p in group.perms])  # (|G|,)
-    if not np.allclose(table[:, 0] @ np.conj(table), group.order * np.eye(1, group.order)[0], atol=1e-8):
-        raise ValueError("table: incomplete, the energies would not add up (Parseval)")
-    return table[:, 0].real * (np.conj(table) @ a).real / group.order
-
-
-def isotypic_bases(group, matrices=None):
-    """Orthonormal bases of the isotypic components: a list over irreps f of complex arrays
-    (N, m_f), with bases[dual[f]] == conj(bases[f]) and real bases for self-dual f.
-    matrices (|G|, N, N): an orthogonal representation (e.g. stacked op.matrix(g)); default the
-    pixel representation, where P_f applied to one pixel per orbit gives the whole basis."""
-    chi, conj_of = characters(group), dual(group)
-    if matrices is None:
-        columns = _pixel_columns(group, chi)
-    else:
-        M = np.asarray(matrices)
-        if M.ndim != 3 or M.shape[0] != group.order or M.shape[1] != M.shape[2]:
-            raise ValueError(f"matrices: expected ({group.order}, N, N), got shape {M.shape}")
-        if not np.allclose(M @ np.conj(np.swapaxes(M, 1, 2)), np.eye(M.shape[1]), atol=1e-9):
-            raise ValueError("matrices: expected orthogonal (unitary) matrices")
-        columns = [np.tensordot(np.conj(c), M, axes=1) / group.order for c in chi]  # P_f (N, N)
-    bases = [None] * group.order
+def _real_slots(group):
+    """The |G| real coordinates of one channel: for each frequency f <= dual f in order,
+    one slot (chi_f real: f self-dual) or two slots (Re, Im) of the pair f, -f.
+    Returns (rows (|G|, |G|) of the orthogonal basis, frequency of each slot, partner slot,
+    sign: -1 on Re slots, +1 on Im slots, 0 on self-dual slots)."""
+    chi, conj_of = representations.characters(group), representations.dual(group)
+    rows, freq, partner, sign = [], [], [], []
     for f in range(group.order):
-        if bases[f] is None:
-            basis = _orthonormal_columns(columns[f], orthogonal=matrices is None)
-            bases[f] = basis.real.astype(complex) if conj_of[f] == f else basis
-            bases[conj_of[f]] = np.conj(bases[f]) if conj_of[f] != f else bases[f]
-    return bases
+        s = len(rows)
+        if conj_of[f] == f:
+            rows.append(chi[f].real)
+            freq, partner, sign = freq + [f], partner + [s], sign + [0]
+        elif f < conj_of[f]:
+            rows += [np.sqrt(2) * chi[f].real, np.sqrt(2) * chi[f].imag]
+            freq, partner, sign = freq + [f, f], partner + [s + 1, s], sign + [-1, 1]
+    return (np.array(rows) / np.sqrt(group.order), np.array(freq), np.array(partner),
+            np.array(sign), chi)
 
 
-def _pixel_columns(group, chi):
-    """For each f, the vectors P_f e_p (n_pixels, orbits), p the first pixel of each orbit.
-    rho(g) e_p = e_q with perms[g][q] = p; orbits have disjoint supports."""
-    inverse = np.argsort(group.perms, axis=1)
-    firsts = np.unique(group.perms.min(axis=0))  # one pixel per orbit
-    out = np.zeros((group.order, group.n_pixels, len(firsts)), dtype=complex)
-    for j, p in enumerate(firsts):
-        np.add.at(out[:, :, j].T, inverse[:, p], np.conj(chi).T / group.order)
-    return out
+def real_fourier_basis(group, latent_dim):
+    """Orthogonal R (L, L): the real code r = R z holds, per channel, chi_0-coefficient, then
+    (sqrt2 Re, sqrt2 Im) of each Fourier coefficient pair f ~ -f, and the real self-dual ones."""
+    _checks.latent(group, latent_dim, regular=True)
+    return np.kron(_real_slots(group)[0], np.eye(latent_dim // group.order))
 
 
-def _orthonormal_columns(A, orthogonal=False, tol=1e-8):
-    """Gram–Schmidt (twice) on the columns of A (N, c), dropping those already spanned;
-    if the columns are known to be orthogonal, only normalise the non-zero ones."""
-    if orthogonal:
-        norms = np.linalg.norm(A, axis=0)
-        return A[:, norms > tol] / norms[norms > tol]
-    kept = []
-    for a in A.T:
-        for _ in range(2):
-            for q in kept:
-                a = a - q * np.vdot(q, a)
-        norm = np.linalg.norm(a)
-        if norm > tol:
-            kept.append(a / norm)
-    return np.stack(kept, axis=1) if kept else np.zeros((A.shape[0], 0), complex)
+def real_fourier(group, latent_dim):
+    """The shift operator in its real block form: Z real (B, |G|·d) in the slots of
+    real_fourier_basis; g turns each (Re, Im) pair of frequency f by the angle 2*pi f·m/n
+    (a 2x2 rotation block) and multiplies each self-dual slot by chi_f(g) = ±1."""
+    _checks.latent(group, latent_dim, regular=True)
+    _, freq, partner, sign, chi = _real_slots(group)
+    d = latent_dim // group.order
+    angle = np.angle(chi[freq]).T  # (g, slot)
+    cos = np.where(sign == 0, chi[freq].real.T, np.cos(angle))
+    sin = sign * np.sin(angle)
 
+    def apply(Z, g):
+        Z3 = np.reshape(Z, (Z.shape[0], group.order, d))
+        out = Z3 * cos[g][:, :, None] + Z3[:, partner, :] * sin[g][:, :, None]
+        return np.reshape(out, Z.shape)
 
-def component_pca(basis, X):
-    """PCA inside one isotypic component: basis (n, m) orthonormal, X (B, n) real ->
-    (eigenvalues (m,) descending, eigenvectors (m, m) as columns) of the coefficients' second
-    moment sum_x c c^*, c = basis^* x. The eigenvalues sum to sum_x ‖P x‖²."""
-    if np.ndim(X) != 2 or np.ndim(basis) != 2 or X.shape[1] != basis.shape[0]:
-        raise ValueError(f"X: expected (B, {np.shape(basis)[0]}) to match basis {np.shape(basis)}, got {np.shape(X)}")
-    C = X @ np.conj(basis)  # (B, m), row b is c(x_b)^T
-    K = C.T @ np.conj(C)  # sum_x c c^*  (m, m)
-    values, vectors = np.linalg.eigh(K.real if np.all(K.imag == 0) else K)  # real for self-dual f
-    return np.clip(values[::-1], 0, None), vectors[:, ::-1]
-
-
-def spectrum(group, X):
-    """PCA eigenvalues of X (B, *shape) inside each isotypic component: a list over irreps f
-    of descending float arrays (m_f,). sum over f and j of spectrum[f][j] == sum_x ‖x‖²."""
-    bases = isotypic_bases(group)
-    X = _checks.images("X", X, group.shape)
-    flat = X.reshape(len(X), -1)
-    return [component_pca(U, flat)[0] for U in bases]
-
-
-def optimal_error(spectrum, kept):
-    """Relative error of keeping the top kept[f] principal components in each irrep f:
-    the discarded energy over the total."""
-    total = sum(float(np.sum(s)) for s in spectrum)
-    if len(kept) != len(spectrum):
-        raise ValueError(f"kept: expected {len(spectrum)} counts (one per irrep), got {len(kept)}")
-    return sum(float(np.sum(s[int(k):])) for s, k in zip(spectrum, kept)) / total
+    return Operator("real_fourier", group, latent_dim, apply)

@@ -126,15 +126,15 @@ def image_grid(X, titles=None, columns=6, figsize=None, vmax=None):
 
 
 def _label(result):
-    return f"{result['kind']} + {result['operator']}"
+    return f"{result.kind}, no operator" if result.operator == "identity" else f"{result.kind} + {result.operator}"
 
 
 def error_bars(results, ax=None, title=None, figsize=(7, 3)):
     """Held-out relative prediction error of x2, generic vs symmetric signals, one pair of
-    bars per result of experiments.run; log scale when the errors span over 2 decades."""
+    bars per recipes.Run; log scale when the errors span over 2 decades."""
     fig, ax = _axes(ax, figsize)
     where = np.arange(len(results))
-    errors = np.array([[r["errors"]["prediction"][p] for p in ("generic", "symmetric")] for r in results])
+    errors = np.array([[r.errors["prediction"][p] for p in ("generic", "symmetric")] for r in results])
     log = errors.max() > 100 * errors.min()
     bottom = 10.0 ** np.floor(np.log10(errors.min())) if log else 0.0
     for j, (offset, part, color) in enumerate(((-0.2, "generic", "tab:blue"), (0.2, "symmetric", "tab:orange"))):
@@ -154,7 +154,7 @@ def histories(results, ax=None, title=None, figsize=(6, 3)):
     """Training loss per step of each result of experiments.run (log scale)."""
     fig, ax = _axes(ax, figsize)
     for r in results:
-        ax.plot(np.arange(1, len(r["history"]) + 1), r["history"], label=_label(r))
+        ax.plot(np.arange(1, len(r.history) + 1), r.history, label=_label(r))
     ax.set_yscale("log")
     ax.set_xlabel("training step")
     ax.set_ylabel("loss per pair (squared error)")

@@ -21,7 +21,7 @@ import tempfile
 
 import numpy as np
 
-from . import experiments, models, train
+from . import _checks, models, operators
 
 FORMAT, VERSION = "minidisent-params", 1
 # How each model kind is rebuilt from meta; extend with new kinds.
@@ -37,8 +37,8 @@ def fingerprint(group):
 
 def describe(model, op, **extra):
     """meta for `save`: the model's kind and sizes, the group and the operator, plus `extra`."""
-    train._check_pair(model, op)
-    shapes = models._param_shapes(model)
+    _checks.model_and_operator(model, op)
+    shapes = model.shapes
     layers = sum(k.startswith("encoder_w") for k in shapes)
     meta = {"model": model.name, "shape": list(model.shape), "latent_dim": int(model.latent_dim),
             "group": {"name": op.group.name, "shape": list(op.group.shape),
@@ -142,8 +142,8 @@ def restore(path, group):
             or saved.get("order") != group.order:
         raise ValueError(f"group: expected the group the file was saved with ({saved}), got {group} "
                          f"with fingerprint {fingerprint(group)}")
-    if meta["operator"] not in experiments.OPERATORS:
-        raise ValueError(f"{path}: meta['operator']: expected one of {sorted(experiments.OPERATORS)}, "
+    if meta["operator"] not in operators.OPERATORS:
+        raise ValueError(f"{path}: meta['operator']: expected one of {sorted(operators.OPERATORS)}, "
                          f"got {meta['operator']!r}")
     model = _model(meta, f"{path}: ")
-    return model, experiments.OPERATORS[meta["operator"]](group, model.latent_dim), params, meta
+    return model, operators.OPERATORS[meta["operator"]](group, model.latent_dim), params, meta

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import minidisent
-from minidisent import data, experiments, groups, metrics, models, operators, saving, train
+from minidisent import data, groups, metrics, models, operators, recipes, saving, train
 
 PACKAGE = os.path.dirname(minidisent.__file__)
 
@@ -106,12 +106,12 @@ CASES = [
     bad(lambda: models.mlp(8, 8, hidden=16), TypeError, "hidden", "tuple of layer widths", "int 16"),
     bad(lambda: models.mlp(8, 8, hidden=(0,)), ValueError, "hidden[0]", "> 0", "got 0"),
     bad(lambda: LIN.init(0), TypeError, "rng", "Generator", "int 0"),
-    bad(lambda: LIN.encode(P_LIN, X.reshape(10, 2, 4)), ValueError, "X", "(B, 8)", "(10, 2, 4)"),
-    bad(lambda: LIN.encode(P_LIN, X[:, :4]), ValueError, "X", "(B, 8)", "(10, 4)"),
-    bad(lambda: LIN.decode(P_LIN, np.zeros((3, 4))), ValueError, "Z", "(B, 8)", "(3, 4)"),
-    bad(lambda: LIN.encode(P_MLP, X), ValueError, "params", "keys ['encoder']", "missing ['encoder']"),
-    bad(lambda: MLP.encode(P_LIN, X), ValueError, "params", "encoder_w0", "got ['decoder', 'encoder']"),
-    bad(lambda: LIN.encode(P_LIN16, X), ValueError, "params['encoder']", "(8, 8)", "(8, 16)"),
+    bad(lambda: train.predict(LIN, P_LIN, SHIFT, X.reshape(10, 2, 4), PAIRS[1]), ValueError, "x1", "(B, 8)", "(10, 2, 4)"),
+    bad(lambda: train.predict(LIN, P_LIN, SHIFT, X[:, :4], PAIRS[1]), ValueError, "x1", "(B, 8)", "(10, 4)"),
+    bad(lambda: SHIFT(np.zeros((3, 4)), np.zeros(3, int)), ValueError, "Z", "(B, 8)", "(3, 4)"),
+    bad(lambda: train.predict(LIN, P_MLP, SHIFT, X, PAIRS[1]), ValueError, "params", "keys ['decoder', 'encoder']", "missing ['decoder', 'encoder']"),
+    bad(lambda: train.predict(MLP, P_LIN, operators.shift(Z8, 8), X, PAIRS[1]), ValueError, "params", "encoder_w0", "got ['decoder', 'encoder']"),
+    bad(lambda: train.predict(LIN, P_LIN16, SHIFT, X, PAIRS[1]), ValueError, "params['encoder']", "(8, 8)", "(8, 16)"),
     bad(lambda: models.check_params(LIN, {**P_LIN, "bias": np.zeros(8)}), ValueError, "params", "keys", "extra ['bias']"),
     bad(lambda: models.check_params(LIN, {**P_LIN, "encoder": spoiled(P_LIN["encoder"], 0, np.inf)}), ValueError, "params['encoder']", "finite", "1 NaN/inf"),
     bad(lambda: models.check_params(LIN, {**P_LIN, "decoder": np.zeros((8, 8), int)}), TypeError, "params['decoder']", "float array", "int64"),
@@ -141,10 +141,10 @@ CASES = [
     bad(lambda: fit(params={**P_LIN, "encoder": spoiled(P_LIN["encoder"], 2, np.nan)}), ValueError, "params['encoder']", "finite", "1 NaN/inf"),
     bad(lambda: fit(params=[P_LIN]), TypeError, "params", "dict of float arrays", "list"),
     bad(lambda: fit(params=P_LIN16), ValueError, "params['encoder']", "(8, 8)", "(8, 16)"),
-    bad(lambda: fit(params=P_MLP), ValueError, "params", "keys ['encoder']", "missing"),
+    bad(lambda: fit(params=P_MLP), ValueError, "params", "keys ['decoder', 'encoder']", "missing"),
     bad(lambda: fit(seed=None), TypeError, "seed", "integer >= 0", "None"),
     bad(lambda: fit(seed=-1), ValueError, "seed", "integer >= 0", "-1"),
-    bad(lambda: fit(data=PAIRS[:2]), ValueError, "batch", "(x1, g, x2)", "2 arrays"),
+    bad(lambda: fit(data=PAIRS[:2]), TypeError, "data", "(x1, g, x2)", "length 2"),
     # metrics
     bad(lambda: metrics.prediction_error(LIN, P_LIN16, SHIFT, PAIRS), ValueError, "params['encoder']", "(8, 8)", "(8, 16)"),
     bad(lambda: metrics.prediction_error(LIN, P_MLP, SHIFT, PAIRS), ValueError, "params", "keys", "extra"),
@@ -162,15 +162,15 @@ CASES = [
     bad(lambda: saving.save("unused.npz", P_LIN, {"model": "linear"}), ValueError, "meta", "keys ['model', 'shape'", "got ['model']"),
     bad(lambda: saving.save("unused.npz", P_LIN, {**saving.describe(LIN, SHIFT), "model": "cnn"}), ValueError, "meta['model']", "one of ['linear', 'mlp']", "'cnn'"),
     # experiments
-    bad(lambda: experiments.build("cnn", "shift", Z8, 8), ValueError, "kind", "one of ['linear', 'mlp']", "'cnn'"),
-    bad(lambda: experiments.build("linear", "rotation", Z8, 8), ValueError, "operator", "one of", "'rotation'"),
-    bad(lambda: experiments.build("linear", "shift", Z8, 12), ValueError, "latent_dim", "multiple of |G| = 8", "got 12"),
-    bad(lambda: experiments.signals_1d(16, 1), ValueError, "count", "at least 2", "got 1"),
-    bad(lambda: experiments.signals_1d(16, 8, seed=1.5), TypeError, "seed", "integer >= 0", "1.5"),
-    bad(lambda: experiments.run("linear", "shift", Z8, PAIRS, PAIRS, seed=None), TypeError, "seed", "integer >= 0", "None"),
-    bad(lambda: experiments.run("linear", "shift", Z8, PAIRS, PAIRS, lr=0.1), TypeError, "overrides", "step_size", "['lr']"),
-    bad(lambda: experiments.run("linear", "disentangled", P4, PAIRS, PAIRS), ValueError, "group", "product of cyclic groups", "p4(3x3)"),
-    bad(lambda: experiments.run("linear", "shift", Z8, PAIRS, PAIRS, step_size=0.0), ValueError, "step_size", "> 0", "0.0"),
+    bad(lambda: recipes.build("cnn", "shift", Z8, 8), ValueError, "kind", "one of ['linear', 'mlp']", "'cnn'"),
+    bad(lambda: recipes.build("linear", "rotation", Z8, 8), ValueError, "operator", "one of", "'rotation'"),
+    bad(lambda: recipes.build("linear", "shift", Z8, 12), ValueError, "latent_dim", "multiple of |G| = 8", "got 12"),
+    bad(lambda: data.signals_1d(16, 1), ValueError, "count", "at least 2", "got 1"),
+    bad(lambda: data.signals_1d(16, 8, seed=1.5), TypeError, "seed", "integer >= 0", "1.5"),
+    bad(lambda: recipes.run("linear", "shift", Z8, PAIRS, PAIRS, seed=None), TypeError, "seed", "integer >= 0", "None"),
+    bad(lambda: recipes.run("linear", "shift", Z8, PAIRS, PAIRS, lr=0.1), TypeError, "overrides", "step_size", "['lr']"),
+    bad(lambda: recipes.run("linear", "disentangled", P4, PAIRS, PAIRS), ValueError, "group", "product of cyclic groups", "p4(3x3)"),
+    bad(lambda: recipes.run("linear", "shift", Z8, PAIRS, PAIRS, step_size=0.0), ValueError, "step_size", "> 0", "0.0"),
 ]
 
 

@@ -8,7 +8,7 @@ from autograd import value_and_grad
 from autograd.misc.optimizers import adam
 from autograd.test_util import check_grads
 
-from minidisent import bench, experiments, groups, models, operators, train
+from minidisent import data, fast, groups, models, operators, recipes, train, bench
 
 KEYS = {"what", "sizes", "a", "b", "ratio", "target", "met", "note"}
 
@@ -39,67 +39,10 @@ def test_vectorized_shift_equals_the_per_sample_loop_and_the_block_formula(group
     check_grads(lambda Z: op(Z, g), modes=["rev"])(Z)
 
 
-def test_permute_rows_equals_take_along_axis_and_has_the_right_gradient():
-    rng = np.random.default_rng(2)
-    index = np.stack([rng.permutation(7) for _ in range(5)])
-    inverse = np.argsort(index, axis=1)
-    Z = rng.normal(size=(5, 7))
-    assert np.array_equal(operators.permute_rows(Z, index, inverse),
-                          np.take_along_axis(Z, index, axis=1))
-    check_grads(lambda Z: operators.permute_rows(Z, index, inverse), modes=["rev"])(Z)
-
-
-def test_permute_blocks_equals_the_blockwise_gather_and_has_the_right_gradient():
-    rng = np.random.default_rng(9)
-    blocks = np.stack([rng.permutation(4) for _ in range(5)])
-    Z = rng.normal(size=(5, 4 * 3))
-    expected = np.stack([Z[b].reshape(4, 3)[blocks[b]].ravel() for b in range(5)])
-    assert np.array_equal(operators.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)), expected)
-    check_grads(lambda Z: operators.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)),
-                modes=["rev"])(Z)
-
-
-def test_squared_norm_equals_the_sum_of_squares_with_its_gradient():
-    r = np.random.default_rng(3).normal(size=(4, 3, 2))
-    assert train.squared_norm(r) == np.sum(r ** 2)
-    check_grads(train.squared_norm, modes=["rev"])(r)
-
-
-def _plain_loss(model, op, reconstruction, consistency):
-    """supervised_loss as first written: one decoder pass, sliced, and ** 2."""
-    def objective(params, batch, rng=None):
-        x1, g, x2 = batch
-        B = x1.shape[0]
-        z1 = model.encode(params, x1)
-        z2 = op(z1, g)
-        decoded = model.decode(params, anp.concatenate([z1, z2]) if reconstruction else z2)
-        loss = anp.sum((decoded[-B:] - x2) ** 2)
-        if reconstruction:
-            loss = loss + reconstruction * anp.sum((decoded[:B] - x1) ** 2)
-        if consistency:
-            loss = loss + consistency * anp.sum((model.encode(params, x2) - z2) ** 2)
-        return loss / B
-    return objective
-
-
-@pytest.mark.parametrize("kind", ["linear", "mlp"])
-@pytest.mark.parametrize("reconstruction,consistency", [(1.0, 0.0), (0.0, 0.5), (0.3, 2.0)])
-def test_supervised_loss_and_gradient_equal_the_plain_formula_bit_for_bit(kind, reconstruction,
-                                                                           consistency):
-    group, pairs, _ = experiments.signals_1d(8, count=32)
-    model, op = experiments.build(kind, "shift", group, 16)
-    params = model.init(np.random.default_rng(4))
-    fast = value_and_grad(train.supervised_loss(model, op, reconstruction, consistency))(params, pairs)
-    plain = value_and_grad(_plain_loss(model, op, reconstruction, consistency))(params, pairs)
-    assert fast[0] == plain[0]
-    for k in params:
-        assert np.array_equal(fast[1][k], plain[1][k])
-
-
 def _fit_with_autograd_adam(objective, params, data, steps, batch_size, step_size, decay, seed):
     """train.fit as first written: autograd.misc.optimizers.adam, one run per stage."""
     rng = np.random.default_rng(seed)
-    rows = train._batches(len(data[0]), batch_size, steps, rng)
+    rows = bench.batch_rows(len(data[0]), batch_size, steps, seed)
     history, loss_and_grad = np.empty(steps), value_and_grad(objective)
     ends = np.linspace(0, steps, 11).astype(int) if decay != 1 else np.array([0, steps])
     stages = len(ends) - 1
@@ -114,8 +57,8 @@ def _fit_with_autograd_adam(objective, params, data, steps, batch_size, step_siz
 
 @pytest.mark.parametrize("kind,decay", [("linear", 1.0), ("linear", 0.1), ("mlp", 0.1)])
 def test_fit_equals_autograd_adam_bit_for_bit(kind, decay):
-    group, pairs, _ = experiments.signals_1d(8, count=64)
-    model, op = experiments.build(kind, "shift", group, 8)
+    group, pairs, _ = data.signals_1d(8, count=64)
+    model, op = recipes.build(kind, "shift", group, 8)
     objective, params = train.supervised_loss(model, op), model.init(np.random.default_rng(5))
     settings = dict(steps=25, batch_size=16, step_size=1e-2, decay=decay, seed=6)
     fast, fast_history = train.fit(objective, params, pairs, **settings)
@@ -177,7 +120,7 @@ def test_torch_step_computes_our_loss_or_the_column_is_skipped():
         return
     model, op, objective, params, pairs = bench.step_task("mlp", 10, count=16, hidden=(6,))
     run, first = bench.torch_steps(op, params, pairs, steps=2, batch_size=4)
-    rows = train._batches(16, 4, 2, np.random.default_rng(0))
+    rows = train.batches(16, 4, 2, np.random.default_rng(0))
     assert np.isclose(first, objective(params, tuple(a[rows[0]] for a in pairs)), rtol=1e-12)
     run()
 
@@ -202,28 +145,6 @@ def test_chapter_rows_with_no_chapters_and_with_one(tmp_path):
     tiny, broken = bench.chapter_rows(str(tmp_path))
     assert tiny["what"] == "01_tiny.ipynb" and tiny["met"] is True and tiny["note"] == ""
     assert broken["met"] is False and broken["note"] == "FAILED: ZeroDivisionError"
-
-
-def _disentangled_sliced(group, Z, g):
-    """operators.disentangled as first written: slices of Z and np.stack."""
-    k = len(group.factors)
-    angles = 2 * np.pi * group.coordinates(np.arange(group.order)) / np.array(group.factors)
-    c, s = np.cos(angles)[g], np.sin(angles)[g]
-    a, b = Z[:, 0:2 * k:2], Z[:, 1:2 * k:2]
-    planes = anp.stack([c * a - s * b, s * a + c * b], axis=2).reshape(Z.shape[0], 2 * k)
-    return anp.concatenate([planes, Z[:, 2 * k:]], axis=1)
-
-
-@pytest.mark.parametrize("group,latent_dim", [(groups.cyclic(6), 2), (groups.cyclic(6), 7),
-                                              (groups.translations((3, 4)), 9)], ids=str)
-def test_disentangled_split_equals_the_sliced_formula_bit_for_bit(group, latent_dim):
-    rng = np.random.default_rng(8)
-    op = operators.disentangled(group, latent_dim)
-    Z, g, W = rng.normal(size=(6, latent_dim)), rng.integers(0, group.order, 6), rng.normal(size=(6, latent_dim))
-    assert np.array_equal(op(Z, g), _disentangled_sliced(group, Z, g))
-    fast = value_and_grad(lambda Z: anp.sum(W * op(Z, g) ** 2))(Z)
-    plain = value_and_grad(lambda Z: anp.sum(W * _disentangled_sliced(group, Z, g) ** 2))(Z)
-    assert fast[0] == plain[0] and np.array_equal(fast[1], plain[1])
 
 
 def test_peak_memory_is_a_plausible_number_of_megabytes():

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from minidisent import data, experiments, groups, metrics, models, operators, train
+from minidisent import __main__ as main_job
+from minidisent import data, defect, groups, metrics, models, operators
 
 
 def _freq1_encoder(n):
@@ -29,7 +30,7 @@ def test_orbit_lower_bound_exact_on_hand_built_orbits():
                   [1.0, 3.0, 1.0, 3.0],   # period 2: orbit {1313, 3131}, mean 2222
                   [2.0, 2.0, 2.0, 2.0],   # constant: its orbit is one image, bound 0
                   [1.0, -1.0, 1.0, -1.0]])  # period 2, zero mean: bound 1
-    bound, total = metrics.orbit_lower_bound(G, X)
+    bound, total = defect.orbit_lower_bound(G, X)
     # ‖x − 2222‖² = 4·1 = 4 over ‖x‖² = 20
     assert np.allclose(bound, [0.0, 4 / 20, 0.0, 1.0])
     assert np.isclose(total, (0 + 4 + 0 + 4) / (30 + 20 + 16 + 4))
@@ -41,13 +42,13 @@ def test_orbit_lower_bound_two_factors_collapses_only_turned_planes():
     G = groups.translations((4, 4))
     rows = np.array([[1.0, 2.0, 4.0, -3.0], [0.5, -1.0, 2.0, 6.0]])
     x = np.concatenate([rows, rows])  # fixed by the vertical shift by 2: plane 0 is turned
-    bound, _ = metrics.orbit_lower_bound(G, x[None])
+    bound, _ = defect.orbit_lower_bound(G, x[None])
     # every vertical shift now shares a code: the best guess is the mean over columns
     assert np.isclose(bound[0], np.sum((x - x.mean(axis=0)) ** 2) / np.sum(x ** 2))
     y = np.array([[1.0, 2.0, 4.0, -3.0]] * 4)  # fixed by every vertical shift: no loss
-    assert metrics.orbit_lower_bound(G, y[None])[0][0] == 0.0
+    assert defect.orbit_lower_bound(G, y[None])[0][0] == 0.0
     w = np.array([[1.0, 5.0], [5.0, 1.0]])  # fixed by (1, 1): both planes turned
-    bound, _ = metrics.orbit_lower_bound(groups.translations((2, 2)), w[None])
+    bound, _ = defect.orbit_lower_bound(groups.translations((2, 2)), w[None])
     assert np.isclose(bound[0], 16 / 52)  # orbit {w, w'}, mean 3 everywhere
 
 
@@ -63,13 +64,13 @@ def test_orbit_lower_bound_equals_best_linear_disentangled_error():
     params = {"encoder": enc, "decoder": np.stack([2 / n * np.cos(k), 2 / n * np.sin(k), np.ones(n) / np.sqrt(n)])}
     X, _ = data.periodic_signals(n, 30, rng)
     error = metrics.prediction_error(model, params, op, data.orbit_pairs(G, X))
-    assert np.isclose(error, metrics.orbit_lower_bound(G, X)[1], rtol=1e-10)
+    assert np.isclose(error, defect.orbit_lower_bound(G, X)[1], rtol=1e-10)
     Xg = data.random_signals(n, 30, rng)
     E = np.abs(np.fft.fft(Xg, axis=1)) ** 2
     outside = 1 - (E[:, 0] + E[:, 1] + E[:, -1]).sum() / E.sum()
     assert np.isclose(metrics.prediction_error(model, params, op, data.orbit_pairs(G, Xg)),
                       outside, rtol=1e-10)
-    assert np.all(metrics.orbit_lower_bound(G, Xg)[0] == 0)
+    assert np.all(defect.orbit_lower_bound(G, Xg)[0] == 0)
 
 
 def test_probe_equivariant_encoder_has_slope_minus_one():
@@ -78,7 +79,7 @@ def test_probe_equivariant_encoder_has_slope_minus_one():
     x_sym = np.tile([1.0, -0.5, 2.0, 0.3], n // p)
     v = data.random_signals(n, 1, np.random.default_rng(2))[0]
     eps = np.logspace(-5, -1, 5)
-    ratio, radius = metrics.defect_probe(_freq1_encoder(n), None, x_sym, p, v, eps, G)
+    ratio, radius = defect.defect_probe(_freq1_encoder(n), None, x_sym, p, v, eps, G)
     # f_E(y) keeps its angle, f_E(h·y) is turned by 2πp/n: |1 − e^{2πip/n}| = 2 sin(πp/n);
     # the mean is h-invariant; ‖y − h·y‖ = ε‖v − h·v‖
     expected = 2 * np.sin(np.pi * p / n) / (eps * np.linalg.norm(v - np.roll(v, p)))
@@ -95,7 +96,7 @@ def test_probe_linear_encoder_has_bounded_constant_ratio():
     x_sym = np.tile(rng.normal(size=p), n // p)
     v = rng.normal(size=n)
     eps = np.logspace(-4, 0, 5)
-    ratio, radius = metrics.defect_probe(model.encode, params, x_sym, p, v, eps, G)
+    ratio, radius = defect.defect_probe(model.encode, params, x_sym, p, v, eps, G)
     d = v - np.roll(v, p)
     assert np.allclose(ratio, np.linalg.norm(d @ params["encoder"]) / np.linalg.norm(d))
     assert np.all(ratio <= np.linalg.norm(params["encoder"], 2) + 1e-12)
@@ -126,18 +127,18 @@ def test_probe_bad_input(index, value, error, words):
     args = list(_probe_args())
     args[index] = value
     with pytest.raises(error, match=words):
-        metrics.defect_probe(*args)
+        defect.defect_probe(*args)
 
 
 def test_orbit_lower_bound_bad_input():
     with pytest.raises(ValueError, match="X"):
-        metrics.orbit_lower_bound(groups.cyclic(4), np.ones((2, 5)))
+        defect.orbit_lower_bound(groups.cyclic(4), np.ones((2, 5)))
     with pytest.raises(ValueError, match="zero"):
-        metrics.orbit_lower_bound(groups.cyclic(4), np.zeros((1, 4)))
+        defect.orbit_lower_bound(groups.cyclic(4), np.zeros((1, 4)))
     with pytest.raises(ValueError, match="group"):
-        metrics.orbit_lower_bound(groups.dihedral(3), np.ones((1, 3, 3)))
+        defect.orbit_lower_bound(groups.dihedral(3), np.ones((1, 3, 3)))
     with pytest.raises(TypeError, match="X"):
-        metrics.orbit_lower_bound(groups.cyclic(4), np.ones((1, 4), dtype=int))
+        defect.orbit_lower_bound(groups.cyclic(4), np.ones((1, 4), dtype=int))
 
 
 def _ideal_linear(n):
@@ -160,11 +161,11 @@ def test_orbit_pairs_hold_every_shift():
 def test_orbit_error_split_adds_up():
     model, op, params = _ideal_linear(16)
     X, _ = data.periodic_signals(16, 10, np.random.default_rng(5))
-    s = experiments.orbit_error_split(model, params, op, X)
+    s = defect.orbit_error_split(model, params, op, X)
     assert np.isclose(s["error"], s["bound"]) and np.isclose(s["varying"], s["bound"])
     assert s["constant"] < 1e-20  # the ideal model outputs the orbit's mean exactly
     params = {**params, "decoder": params["decoder"] * np.array([[1.0], [1.0], [1.5]])}
-    s = experiments.orbit_error_split(model, params, op, X)  # mean overshot by 50%
+    s = defect.orbit_error_split(model, params, op, X)  # mean overshot by 50%
     mean = X.mean(axis=1, keepdims=True)
     assert np.isclose(s["constant"], np.sum((0.5 * mean) ** 2) * 16 / np.sum(X ** 2))
     assert np.isclose(s["error"], s["bound"] + s["constant"])
@@ -174,16 +175,16 @@ def test_probe_path_needs_a_symmetric_image():
     G = groups.cyclic(8)
     X = data.random_signals(8, 4, np.random.default_rng(6))
     with pytest.raises(ValueError, match="symmetric"):
-        experiments.probe_path(G, X)
+        defect.probe_path(G, X)
     X[2] = np.tile([1.0, 2.0, 3.0, 4.0], 2)
-    x_sym, h, v = experiments.probe_path(G, X)
+    x_sym, h, v = defect.probe_path(G, X)
     assert np.array_equal(x_sym, X[2]) and h == 4 and np.isclose(np.linalg.norm(v), 1)
 
 
 def test_probe_figure_runs_and_saves(tmp_path):
     import matplotlib
     matplotlib.use("Agg")
-    fig, curves = experiments.probe_figure(tmp_path / "probe.png", n=8, count=16, steps=3)
+    fig, curves = main_job.probe_figure(tmp_path / "probe.png", n=8, count=16, steps=3)
     assert (tmp_path / "probe.png").stat().st_size > 0 and len(fig.axes) == 2
     for label in ("MLP + disentangled", "MLP + shift"):
-        assert curves["ratio"][label].shape == curves["radius"][label].shape == experiments.EPS.shape
+        assert curves["ratio"][label].shape == curves["radius"][label].shape == defect.EPS.shape

@@ -1,5 +1,5 @@
 """The same seed gives bit-identical results for every entry point that draws random numbers
-(data generators, pairs, model init, train.fit, experiments.run), whatever the global numpy
+(data generators, pairs, model init, train.fit, recipes.run), whatever the global numpy
 state or the process's hash seed; a different seed gives different results."""
 import contextlib
 import hashlib
@@ -11,7 +11,7 @@ import sys
 import numpy as np
 import pytest
 
-from minidisent import data, experiments, groups, models, operators, train
+from minidisent import data, groups, models, operators, recipes, results, train
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,7 +46,7 @@ GENERATORS = {
     "pairs": lambda seed: data.pairs(Z8, np.arange(160.0).reshape(20, 8), np.random.default_rng(seed)),
     "pairs 2D": lambda seed: data.pairs(T44, np.arange(320.0).reshape(20, 4, 4), np.random.default_rng(seed),
                                         elements=[1, 4, 5]),
-    "signals_1d": lambda seed: experiments.signals_1d(8, 20, seed=seed)[1:],
+    "signals_1d": lambda seed: data.signals_1d(8, 20, seed=seed)[1:],
     "linear init": lambda seed: models.linear(8, 8).init(np.random.default_rng(seed)),
     "mlp init": lambda seed: models.mlp(8, 8, (6,)).init(np.random.default_rng(seed)),
 }
@@ -62,8 +62,8 @@ def test_data_and_init_repeat_exactly_under_a_seed(name):
 
 
 def fit_once(kind, seed, **settings):
-    group, pairs, _ = experiments.signals_1d(8, 48, seed=0)
-    model, op = experiments.build(kind, "shift", group, 8, hidden=(6,))
+    group, pairs, _ = data.signals_1d(8, 48, seed=0)
+    model, op = recipes.build(kind, "shift", group, 8, hidden=(6,))
     params = model.init(np.random.default_rng(0))
     before = digest(params)
     out = train.fit(train.supervised_loss(model, op, consistency=0.5), params, pairs,
@@ -85,11 +85,11 @@ def test_fit_repeats_exactly_under_a_seed(kind, decay):
 
 @pytest.mark.parametrize("kind, operator", [("linear", "shift"), ("mlp", "disentangled")])
 def test_experiments_run_repeats_exactly_under_a_seed(kind, operator):
-    group, pairs, test = experiments.signals_1d(8, 48, seed=2)
+    group, pairs, test = data.signals_1d(8, 48, seed=2)
 
     def run(seed):
-        out = experiments.run(kind, operator, group, pairs, test, seed=seed, steps=20)
-        return digest(out["params"], out["history"], out["errors"])
+        out = recipes.run(kind, operator, group, pairs, test, seed=seed, steps=20)
+        return digest(out.params, out.history, out.errors)
     first = run(1)
     assert run(1) == first
     assert run(2) != first
@@ -97,13 +97,13 @@ def test_experiments_run_repeats_exactly_under_a_seed(kind, operator):
 
 SCRIPT = """
 import hashlib, numpy as np
-from minidisent import experiments
-group, pairs, test = experiments.signals_1d(8, 48, seed=2)
-out = experiments.run("mlp", "shift", group, pairs, test, seed=1, steps=20)
+from minidisent import data, groups, models, operators, recipes, results, train
+group, pairs, test = data.signals_1d(8, 48, seed=2)
+out = recipes.run("mlp", "shift", group, pairs, test, seed=1, steps=20)
 h = hashlib.sha256()
-for k in sorted(out["params"]):
-    h.update(out["params"][k].tobytes())
-h.update(out["history"].tobytes())
+for k in sorted(out.params):
+    h.update(out.params[k].tobytes())
+h.update(out.history.tobytes())
 print(h.hexdigest())
 """
 

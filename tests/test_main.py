@@ -5,7 +5,7 @@ import os
 import numpy as np
 
 from minidisent import __main__ as main_job
-from minidisent import experiments
+from minidisent import results
 
 
 def test_main_prints_the_table_and_writes_figures(tmp_path, capsys):
@@ -13,7 +13,7 @@ def test_main_prints_the_table_and_writes_figures(tmp_path, capsys):
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert "| model | 1D shifts: generic | 1D shifts: symmetric |" in lines
-    for label in list(experiments.ROW_LABELS.values()) + ["VAE, rotation plane fitted after",
+    for label in list(results.ROW_LABELS.values()) + ["VAE, rotation plane fitted after",
                                                            "β-VAE, linear map per g fitted after"]:
         row = next(line for line in lines if line.startswith(f"| {label} |"))
         cells = [c.strip() for c in row.strip("|").split("|")][1:]

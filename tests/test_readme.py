@@ -1,5 +1,5 @@
 """The README shows what the code produces: its results table is the one chapter 9 stored
-(computed by experiments.results_markdown, as `python -m minidisent` prints it), and every
+(computed by results.results_markdown, as `python -m minidisent` prints it), and every
 figure it shows exists; the README's commands are the ones .ci/run runs."""
 import json
 import pathlib

@@ -7,22 +7,22 @@ import pickle
 import numpy as np
 import pytest
 
-from minidisent import experiments, groups, metrics, saving, train
+from minidisent import data, groups, metrics, recipes, saving, train
 
 
 @pytest.fixture(scope="module")
 def trained():
     """A briefly trained MLP with the shift operator on Z_8, its pairs and its meta."""
-    group, pairs, test = experiments.signals_1d(8, 64, seed=1)
-    result = experiments.run("mlp", "shift", group, pairs, test, steps=30, seed=1)
-    meta = saving.describe(result["model"], result["op"], seed=1, errors=result["errors"])
+    group, pairs, test = data.signals_1d(8, 64, seed=1)
+    result = recipes.run("mlp", "shift", group, pairs, test, steps=30, seed=1)
+    meta = saving.describe(result.model, result.op, seed=1, errors=result.errors)
     return result, test, meta
 
 
 def saved(tmp_path, trained, name="model.npz"):
     result, _, meta = trained
     path = tmp_path / name
-    saving.save(path, result["params"], meta)
+    saving.save(path, result.params, meta)
     return path
 
 
@@ -36,8 +36,8 @@ def write_raw(path, **arrays):
 def test_round_trip_is_bit_identical(tmp_path, trained):
     result, test, meta = trained
     params, loaded_meta = saving.load(saved(tmp_path, trained))
-    assert sorted(params) == sorted(result["params"])
-    for k, v in result["params"].items():
+    assert sorted(params) == sorted(result.params)
+    for k, v in result.params.items():
         assert params[k].dtype == v.dtype and params[k].shape == v.shape
         assert params[k].tobytes() == v.tobytes()  # every bit
     assert loaded_meta == json.loads(json.dumps(meta))  # JSON turns tuples into lists, nothing else
@@ -49,15 +49,15 @@ def test_restore_rebuilds_model_and_operator_that_give_the_same_numbers(tmp_path
     result, test, meta = trained
     model, op, params, _ = saving.restore(saved(tmp_path, trained), groups.cyclic(8))
     assert (model.name, model.shape, model.latent_dim, op.name) == ("mlp", (8,), 8, "shift")
-    before = train.predict(result["model"], result["params"], result["op"], test[0], test[1])
+    before = train.predict(result.model, result.params, result.op, test[0], test[1])
     after = train.predict(model, params, op, test[0], test[1])
     assert after.tobytes() == before.tobytes()
-    assert metrics.prediction_error(model, params, op, test) == result["errors"]["prediction"]["all"]
+    assert metrics.prediction_error(model, params, op, test) == result.errors["prediction"]["all"]
 
 
 def test_a_generated_group_round_trips_and_another_group_is_refused(tmp_path):
     group = groups.translations_rotations(3)
-    model, op = experiments.build("linear", "shift", group, group.order)
+    model, op = recipes.build("linear", "shift", group, group.order)
     params = model.init(np.random.default_rng(0))
     path = tmp_path / "p4.npz"
     saving.save(path, params, saving.describe(model, op))
@@ -70,18 +70,18 @@ def test_a_generated_group_round_trips_and_another_group_is_refused(tmp_path):
 def test_save_writes_to_the_exact_path_and_overwrites_whole(tmp_path, trained):
     path = saved(tmp_path, trained, name="no_suffix")
     assert os.listdir(tmp_path) == ["no_suffix"]  # no ".npz" appended, no temporary file left
-    saving.save(path, trained[0]["params"], trained[2])
+    saving.save(path, trained[0].params, trained[2])
     assert os.listdir(tmp_path) == ["no_suffix"]
 
 
 def test_save_refuses_params_that_do_not_fit_meta(tmp_path, trained):
     result, _, meta = trained
     with pytest.raises(ValueError, match=r"params: the parameters do not fit the mlp model"):
-        saving.save(tmp_path / "x.npz", {**result["params"], "extra": np.zeros(2)}, meta)
+        saving.save(tmp_path / "x.npz", {**result.params, "extra": np.zeros(2)}, meta)
     with pytest.raises(ValueError, match=r"meta: expected a dict with the keys"):
-        saving.save(tmp_path / "x.npz", result["params"], {"model": "mlp"})
+        saving.save(tmp_path / "x.npz", result.params, {"model": "mlp"})
     with pytest.raises(TypeError, match="meta: expected JSON values"):
-        saving.save(tmp_path / "x.npz", result["params"], {**meta, "rng": np.random.default_rng(0)})
+        saving.save(tmp_path / "x.npz", result.params, {**meta, "rng": np.random.default_rng(0)})
     assert not os.listdir(tmp_path)
 
 

@@ -4,19 +4,19 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import data, experiments, groups, metrics, models, operators, train
+from minidisent import data, groups, operators, recipes, train
 
 
 @pytest.fixture(scope="module")
 def task():
-    return experiments.signals_1d(8, count=128, seed=0)
+    return data.signals_1d(8, count=128, seed=0)
 
 
 @pytest.mark.parametrize("kind", ["linear", "mlp"])
 @pytest.mark.parametrize("operator", ["shift", "disentangled", "identity"])
 def test_loss_gradients(task, kind, operator):
     group, pairs, _ = task
-    model, op = experiments.build(kind, operator, group, 16, hidden=(5,))
+    model, op = recipes.build(kind, operator, group, 16, hidden=(5,))
     params = model.init(np.random.default_rng(0))
     batch = tuple(a[:6] for a in pairs)
     objective = train.supervised_loss(model, op, reconstruction=0.5, consistency=0.3)
@@ -25,7 +25,7 @@ def test_loss_gradients(task, kind, operator):
 
 def test_loss_terms_match_a_direct_computation(task):
     group, (x1, g, x2), _ = task
-    model, op = experiments.build("linear", "shift", group, 8)
+    model, op = recipes.build("linear", "shift", group, 8)
     p = model.init(np.random.default_rng(0))
     We, Wd = p["encoder"], p["decoder"]
     z1 = x1 @ We
@@ -38,23 +38,23 @@ def test_loss_terms_match_a_direct_computation(task):
 
 def test_fit_is_deterministic(task):
     group, pairs, _ = task
-    runs = [experiments.run("mlp", "shift", group, pairs, pairs, seed=3, steps=30) for _ in range(2)]
-    for k in runs[0]["params"]:
-        assert np.array_equal(runs[0]["params"][k], runs[1]["params"][k])
-    assert np.array_equal(runs[0]["history"], runs[1]["history"])
-    other = experiments.run("mlp", "shift", group, pairs, pairs, seed=4, steps=30)
-    assert not np.array_equal(other["history"], runs[0]["history"])
+    runs = [recipes.run("mlp", "shift", group, pairs, pairs, seed=3, steps=30) for _ in range(2)]
+    for k in runs[0].params:
+        assert np.array_equal(runs[0].params[k], runs[1].params[k])
+    assert np.array_equal(runs[0].history, runs[1].history)
+    other = recipes.run("mlp", "shift", group, pairs, pairs, seed=4, steps=30)
+    assert not np.array_equal(other.history, runs[0].history)
 
 
 def test_fit_decreases_the_loss(task):
     group, pairs, _ = task
-    r = experiments.run("linear", "shift", group, pairs, pairs, steps=200)
-    assert r["history"][-20:].mean() < 1e-2 * r["history"][:5].mean()
+    r = recipes.run("linear", "shift", group, pairs, pairs, steps=200)
+    assert r.history[-20:].mean() < 1e-2 * r.history[:5].mean()
 
 
 def test_divergence_names_the_step(task):
     group, pairs, _ = task
-    model, op = experiments.build("linear", "shift", group, 8)
+    model, op = recipes.build("linear", "shift", group, 8)
     objective = train.supervised_loss(model, op)
     with pytest.raises(FloatingPointError, match=r"at step \d+ .*try a smaller"):
         train.fit(objective, model.init(np.random.default_rng(0)), pairs, steps=50, step_size=1e200)
@@ -63,16 +63,16 @@ def test_divergence_names_the_step(task):
 def test_shift_exact_and_disentangled_floored():
     """Headline at small size (Z_8): the linear shift model predicts held-out x2 to 1e-6,
     the disentangled one cannot beat the energy of symmetric signals outside the DC mode."""
-    group, train_pairs, test_pairs = experiments.signals_1d(8, count=256, seed=1)
-    shift = experiments.run("linear", "shift", group, train_pairs, test_pairs)
-    assert shift["errors"]["prediction"]["generic"] < 1e-6
-    assert shift["errors"]["prediction"]["symmetric"] < 1e-6
-    dis = experiments.run("linear", "disentangled", group, train_pairs, test_pairs)
+    group, train_pairs, test_pairs = data.signals_1d(8, count=256, seed=1)
+    shift = recipes.run("linear", "shift", group, train_pairs, test_pairs)
+    assert shift.errors["prediction"]["generic"] < 1e-6
+    assert shift.errors["prediction"]["symmetric"] < 1e-6
+    dis = recipes.run("linear", "disentangled", group, train_pairs, test_pairs)
     x1, g, x2 = test_pairs
     sym = group.stabilizer_sizes(x1) > 1
     spectrum = np.abs(np.fft.fft(x2[sym], axis=1)) ** 2
     outside_dc = 1 - spectrum[:, 0].sum() / spectrum.sum()
-    assert dis["errors"]["prediction"]["symmetric"] >= outside_dc * (1 - 1e-3)
+    assert dis.errors["prediction"]["symmetric"] >= outside_dc * (1 - 1e-3)
     assert outside_dc > 0.3
 
 
@@ -89,7 +89,7 @@ def test_shift_exact_and_disentangled_floored():
 ])
 def test_bad_input(task, call, error, words):
     group, pairs, _ = task
-    model, op = experiments.build("linear", "shift", group, 8)
+    model, op = recipes.build("linear", "shift", group, 8)
     with pytest.raises(error) as info:
         call(model, op, model.init(np.random.default_rng(0)), pairs)
     assert words in str(info.value)

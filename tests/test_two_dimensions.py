@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import data, experiments, groups, operators
+from minidisent import data, groups, operators, recipes, representations, shapes
 
 GROUPS_2D = {
     "translations 3x4": lambda: groups.translations((3, 4)),
@@ -159,7 +159,7 @@ def test_generate_rejects_bad_shape():
 
 def test_interpolated_rotation_is_not_a_group_action():
     rng = np.random.default_rng(3)
-    X = data.random_shapes((8, 8), 5, rng)
+    X = shapes.random_shapes((8, 8), 5, rng)
     for k in range(4):  # at quarter turns it is np.rot90 up to rounding
         assert np.allclose(groups.interpolated_rotation(X, 90 * k), np.rot90(X, k, axes=(1, 2)),
                            atol=1e-12)
@@ -181,27 +181,27 @@ def test_interpolated_rotation_is_not_a_group_action():
 
 def test_symmetric_shapes_are_fixed_by_their_symmetry():
     rng = np.random.default_rng(4)
-    X, kind = data.symmetric_shapes((8, 8), 40, rng)
+    X, kind = shapes.symmetric_shapes((8, 8), 40, rng)
     R, T = groups.rotations(8), groups.translations((8, 8))
     sizes_R = R.stabilizer_sizes(X)
     for name, size in (("square", 4), ("plus", 4), ("rectangle", 2)):
-        assert np.all(sizes_R[kind == data.SHAPES.index(name)] == size), name
-    boards = X[kind == data.SHAPES.index("checkerboard")]
+        assert np.all(sizes_R[kind == shapes.SHAPES.index(name)] == size), name
+    boards = X[kind == shapes.SHAPES.index("checkerboard")]
     assert np.all(T.stabilizer_sizes(boards) >= 2)
-    moved, _ = data.symmetric_shapes((8, 8), 30, rng, kinds=("square", "plus"), centred=False)
+    moved, _ = shapes.symmetric_shapes((8, 8), 30, rng, kinds=("square", "plus"), centred=False)
     assert np.all(groups.translations_rotations(8).stabilizer_sizes(moved) >= 4)
     with pytest.raises(ValueError, match="checkerboard does not fit"):
-        data.symmetric_shapes((5, 5), 3, rng, kinds=("checkerboard",))
+        shapes.symmetric_shapes((5, 5), 3, rng, kinds=("checkerboard",))
     with pytest.raises(ValueError, match="kinds"):
-        data.symmetric_shapes((8, 8), 3, rng, kinds=("circle",))
+        shapes.symmetric_shapes((8, 8), 3, rng, kinds=("circle",))
 
 
 def test_mixed_shapes_split_generic_and_symmetric_for_every_group(group):
-    X = data.mixed_shapes(group, 40, np.random.default_rng(5))
+    X = shapes.mixed_shapes(group, 40, np.random.default_rng(5))
     assert X.shape == (40,) + group.shape
     sizes = group.stabilizer_sizes(X)
     assert np.all(sizes[:20] == 1) and np.all(sizes[20:] > 1)
-    again = data.mixed_shapes(group, 40, np.random.default_rng(5))
+    again = shapes.mixed_shapes(group, 40, np.random.default_rng(5))
     assert np.array_equal(X, again)  # seeded
     x1, g, x2 = data.pairs(group, X, np.random.default_rng(6))
     assert np.array_equal(x2, group.act(x1, g))
@@ -209,16 +209,16 @@ def test_mixed_shapes_split_generic_and_symmetric_for_every_group(group):
 
 def test_mixed_shapes_rejects_what_it_cannot_draw():
     with pytest.raises(ValueError, match="2D images"):
-        data.mixed_shapes(groups.cyclic(8), 10, np.random.default_rng(0))
+        shapes.mixed_shapes(groups.cyclic(8), 10, np.random.default_rng(0))
     with pytest.raises(ValueError, match="symmetric"):
-        data.mixed_shapes(groups.translations((5, 5)), 10, np.random.default_rng(0), tries=3)
+        shapes.mixed_shapes(groups.translations((5, 5)), 10, np.random.default_rng(0), tries=3)
 
 
 @pytest.mark.parametrize("n", [4, 5, 6])
 def test_pixel_orbits(n):
-    assert experiments.pixel_orbits(groups.translations((n, n))) == 1
-    assert experiments.pixel_orbits(groups.translations_rotations(n)) == 1
-    assert experiments.pixel_orbits(groups.rotations(n)) == (n * n + 3) // 4  # + the centre, n odd
+    assert representations.pixel_orbits(groups.translations((n, n))) == 1
+    assert representations.pixel_orbits(groups.translations_rotations(n)) == 1
+    assert representations.pixel_orbits(groups.rotations(n)) == (n * n + 3) // 4  # + the centre, n odd
     # dihedral: pixels (i, j) up to the 8 symmetries of the square
     c = n - 1
 
@@ -226,7 +226,7 @@ def test_pixel_orbits(n):
         return [(i, j), (j, i), (c - i, j), (j, c - i), (i, c - j), (c - j, i), (c - i, c - j), (c - j, c - i)]
 
     classes = {min(images(i, j)) for i in range(n) for j in range(n)}
-    assert experiments.pixel_orbits(groups.dihedral(n)) == len(classes)
+    assert representations.pixel_orbits(groups.dihedral(n)) == len(classes)
 
 
 # --- trained claims at small size (4 x 4 torus, seconds) -----------------------------------
@@ -234,12 +234,12 @@ def test_pixel_orbits(n):
 def trained():
     out = {}
     for name in ("translations", "rotations", "translations_rotations"):
-        G = experiments.groups_2d(4)[name]
-        train_pairs, test_pairs = experiments.shapes_2d(G, 256, seed=0)
-        L = experiments.regular_latent_dim(G)
+        G = data.groups_2d(4)[name]
+        train_pairs, test_pairs = data.shapes_2d(G, 256, seed=0)
+        L = representations.shift_latent_dim(G)
         ops = ["shift"] + (["disentangled"] if G.factors else [])
-        out[name] = {op: experiments.run("linear", op, G, train_pairs, test_pairs, latent_dim=L,
-                                         consistency=1.0, steps=1000)["errors"]["prediction"]
+        out[name] = {op: recipes.run("linear", op, G, train_pairs, test_pairs, latent_dim=L,
+                                         consistency=1.0, steps=1000).errors["prediction"]
                      for op in ops}
     return out
 
@@ -258,6 +258,6 @@ def test_linear_disentangled_fails_on_symmetric_shapes(trained, name):
 
 def test_mlp_with_shift_on_2d_translations():
     T = groups.translations((4, 4))
-    result = experiments.run("mlp", "shift", T, *experiments.shapes_2d(T, 1024, seed=0), steps=4000)
-    errors = result["errors"]["prediction"]
+    result = recipes.run("mlp", "shift", T, *data.shapes_2d(T, 1024, seed=0), steps=4000)
+    errors = result.errors["prediction"]
     assert errors["generic"] <= 1e-3 and errors["symmetric"] <= 1e-3, errors

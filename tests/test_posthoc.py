@@ -1,15 +1,15 @@
-"""VAE and β-VAE (models.vae, train.vae_loss), the post-hoc tests of baselines.py, the
+"""VAE and β-VAE (vae.model, vae.loss), the post-hoc tests of posthoc.py, the
 symmetric 2D images of experiments.py and the traversal figure."""
 import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import baselines, experiments, groups, models, operators, plots, train
+from minidisent import data, groups, models, operators, posthoc, results, vae, plots
 
 
 def small_vae(hidden=(5,)):
     rng = np.random.default_rng(1)
-    model = models.vae((6,), 3, hidden)
+    model = vae.model((6,), 3, hidden)
     return model, model.init(rng), (rng.normal(size=(4, 6)),)
 
 
@@ -25,7 +25,7 @@ def test_vae_encode_is_the_posterior_mean_and_shapes():
 @pytest.mark.parametrize("beta, capacity", [(1.0, None), (4.0, None), (0.0, None), (2.0, 1.5)])
 def test_vae_loss_gradients(beta, capacity):
     model, params, batch = small_vae()
-    objective = train.vae_loss(model, beta=beta, noise_std=0.5, capacity=capacity)
+    objective = vae.loss(model, beta=beta, noise_std=0.5, capacity=capacity)
     # the same noise at every call, so the objective is a fixed function of params
     check_grads(lambda p: objective(p, batch, np.random.default_rng(3)), modes=["rev"], order=1)(params)
 
@@ -38,9 +38,9 @@ def test_vae_loss_is_reconstruction_plus_beta_kl():
     mean, log_variance = model.posterior(params, X)
     decoded = model.decode(params, mean + np.sqrt(np.exp(log_variance)) * eps)
     squared = np.mean(np.sum((decoded - X) ** 2, axis=1)) / (2 * 0.5 ** 2)
-    kl = np.mean(train.gaussian_kl(mean, log_variance))
+    kl = np.mean(vae.gaussian_kl(mean, log_variance))
     for beta, capacity, prior in [(1.0, None, kl), (4.0, None, 4 * kl), (2.0, 100.0, 2 * (100 - kl))]:
-        loss = train.vae_loss(model, beta, 0.5, capacity)(params, batch, np.random.default_rng(3))
+        loss = vae.loss(model, beta, 0.5, capacity)(params, batch, np.random.default_rng(3))
         assert np.isclose(loss, squared + prior, rtol=1e-12)
 
 
@@ -56,7 +56,7 @@ def test_kl_matches_numerical_integration():
             log_q = -0.5 * (z - m) ** 2 / v - 0.5 * np.log(2 * np.pi * v)
             log_p = -0.5 * z ** 2 - 0.5 * np.log(2 * np.pi)
             expected[b] += np.trapezoid(np.exp(log_q) * (log_q - log_p), z)
-    np.testing.assert_allclose(train.gaussian_kl(mean, log_variance), expected, rtol=1e-8)
+    np.testing.assert_allclose(vae.gaussian_kl(mean, log_variance), expected, rtol=1e-8)
 
 
 def test_kl_matches_monte_carlo():
@@ -65,7 +65,7 @@ def test_kl_matches_monte_carlo():
     std = np.exp(0.5 * log_variance)
     z = mean + std * rng.normal(size=(200000, 3))
     log_ratio = np.sum(-0.5 * ((z - mean) / std) ** 2 - np.log(std) + 0.5 * z ** 2, axis=1)
-    assert abs(log_ratio.mean() - train.gaussian_kl(mean, log_variance)[0]) < 4 * log_ratio.std() / np.sqrt(len(z))
+    assert abs(log_ratio.mean() - vae.gaussian_kl(mean, log_variance)[0]) < 4 * log_ratio.std() / np.sqrt(len(z))
 
 
 @pytest.mark.parametrize("kwargs, error, word", [
@@ -76,26 +76,26 @@ def test_kl_matches_monte_carlo():
 def test_vae_loss_validates(kwargs, error, word):
     model, _, _ = small_vae()
     with pytest.raises(error, match=word):
-        train.vae_loss(model, **kwargs)
+        vae.loss(model, **kwargs)
 
 
 def test_vae_loss_needs_a_vae_and_a_generator():
     with pytest.raises(TypeError, match="model"):
-        train.vae_loss(models.mlp((6,), 3))
+        vae.loss(models.mlp((6,), 3))
     model, params, batch = small_vae()
     with pytest.raises(TypeError, match="rng"):
-        train.vae_loss(model)(params, batch, None)
+        vae.loss(model)(params, batch, None)
 
 
 def test_fit_vae_learns_and_capacity_variant_runs():
     group = groups.cyclic(8)
     X = np.random.default_rng(0).normal(size=(128, 8))
-    model, params, history = baselines.fit_vae(group, X, 8, steps=150, batch_size=128)
+    model, params, history = vae.fit(group, X, 8, steps=150, batch_size=128)
     assert history[-10:].mean() < 0.5 * history[:10].mean()
-    _, _, history_c = baselines.fit_vae(group, X, 8, beta=2.0, capacity=5.0, steps=50)
+    _, _, history_c = vae.fit(group, X, 8, beta=2.0, capacity=5.0, steps=50)
     assert history_c.shape == (50,) and np.all(np.isfinite(history_c))
     with pytest.raises(ValueError, match="capacity"):
-        baselines.fit_vae(group, X, 8, capacity=-1.0, steps=10)
+        vae.fit(group, X, 8, capacity=-1.0, steps=10)
 
 
 def test_linear_fit_recovers_planted_maps_and_homomorphism_error():
@@ -104,25 +104,25 @@ def test_linear_fit_recovers_planted_maps_and_homomorphism_error():
     maps = rng.normal(size=(5, 4, 4))
     z1, g = rng.normal(size=(100, 4)), np.tile(np.arange(5), 20)
     z2 = np.einsum("bij,bj->bi", maps[g], z1)
-    np.testing.assert_allclose(baselines.linear_fit(group, z1, g, z2).maps, maps, atol=1e-10)
+    np.testing.assert_allclose(posthoc.linear_fit(group, z1, g, z2).maps, maps, atol=1e-10)
     # a true representation (the shift operator's matrices) against unrelated maps
     shift = operators.shift(group, 10)
     representation = np.stack([shift.matrix(e) for e in range(5)])
-    assert baselines.homomorphism_error(group, representation) < 1e-28
-    assert baselines.homomorphism_error(group, maps) > 0.5
+    assert posthoc.homomorphism_error(group, representation) < 1e-28
+    assert posthoc.homomorphism_error(group, maps) > 0.5
     with pytest.raises(ValueError, match="g"):
-        baselines.linear_fit(group, z1[:3], g[:3], z2[:3])  # no pairs for elements 3, 4
+        posthoc.linear_fit(group, z1[:3], g[:3], z2[:3])  # no pairs for elements 3, 4
     with pytest.raises(ValueError, match="maps"):
-        baselines.homomorphism_error(group, maps[:3])
+        posthoc.homomorphism_error(group, maps[:3])
     with pytest.raises(ValueError, match="maps"):
-        baselines.matrix_operator(group, maps[:3])
+        posthoc.matrix_operator(group, maps[:3])
     with pytest.raises(ValueError, match="z2"):
-        baselines.linear_fit(group, z1, g, z2[:, :3])
+        posthoc.linear_fit(group, z1, g, z2[:, :3])
 
 
 def test_composed_maps_equal_a_representation_and_words_multiply_out():
     for group in [groups.cyclic(6), groups.translations((2, 3)), groups.translations_rotations(3)]:
-        _, words = baselines.generator_words(group)
+        _, words = posthoc.generator_words(group)
         for g, word in enumerate(words):
             product = 0
             for s in reversed(word):
@@ -130,7 +130,7 @@ def test_composed_maps_equal_a_representation_and_words_multiply_out():
             assert product == g
         shift = operators.shift(group, group.order)
         representation = np.stack([shift.matrix(e) for e in range(group.order)])
-        np.testing.assert_allclose(baselines.composed(group, representation), representation)
+        np.testing.assert_allclose(posthoc.composed(group, representation), representation)
 
 
 def test_plane_fit_finds_a_planted_rotation_plane():
@@ -145,23 +145,23 @@ def test_plane_fit_finds_a_planted_rotation_plane():
     rotated = np.stack([np.cos(angle) * p[:, 0] - np.sin(angle) * p[:, 1],
                         np.sin(angle) * p[:, 0] + np.cos(angle) * p[:, 1]], axis=1)
     z2 = z1 + (rotated - p) @ U.T
-    op = baselines.plane_fit(group, z1, g, z2, steps=200)
+    op = posthoc.plane_fit(group, z1, g, z2, steps=200)
     assert op.frequencies == (3,)
     assert np.sum((op(z1, g) - z2) ** 2) / np.sum(z2 ** 2) < 1e-8
-    assert baselines.homomorphism_error(group, op.maps) < 1e-20
+    assert posthoc.homomorphism_error(group, op.maps) < 1e-20
     with pytest.raises(ValueError, match="group"):
         p4 = groups.translations_rotations(3)
-        baselines.plane_fit(p4, z1[:64], np.arange(64), z2[:64])
+        posthoc.plane_fit(p4, z1[:64], np.arange(64), z2[:64])
 
 
 def test_posthoc_of_an_exactly_equivariant_code():
     """The identity code z = x (a linear model with identity weights) carries the action
     exactly: the per-element maps are the permutation matrices, prediction and
     homomorphism errors vanish, and the composed maps agree."""
-    group, train_pairs, test_pairs = experiments.signals_1d(8, count=64, seed=0)
+    group, train_pairs, test_pairs = data.signals_1d(8, count=64, seed=0)
     model = models.linear((8,), 8)
     params = {"encoder": np.eye(8), "decoder": np.eye(8)}
-    out = baselines.posthoc(model, params, group, train_pairs, test_pairs)
+    out = posthoc.posthoc(model, params, group, train_pairs, test_pairs)
     assert out["reconstruction"] < 1e-28
     assert out["linear"]["prediction"]["all"] < 1e-20
     assert out["linear"]["homomorphism"] < 1e-20
@@ -175,25 +175,25 @@ def test_symmetric_images_have_a_nontrivial_stabilizer():
     rng = np.random.default_rng(0)
     for group in [groups.translations((6, 6)), groups.rotations(5), groups.translations_rotations(4)]:
         X = rng.normal(size=(20,) + group.shape)
-        S = experiments.symmetric_images(group, X, rng)
+        S = data.symmetric_images(group, X, rng)
         assert np.all(group.stabilizer_sizes(S) > 1)
         assert np.all(group.stabilizer_sizes(X) == 1)
     with pytest.raises(ValueError, match="elements"):
-        experiments.symmetric_images(groups.rotations(5), rng.normal(size=(2, 5, 5)), rng, elements=[0])
+        data.symmetric_images(groups.rotations(5), rng.normal(size=(2, 5, 5)), rng, elements=[0])
 
 
 def test_results_rejects_unknown_data_sets():
     with pytest.raises(ValueError, match="datasets"):
-        experiments.results(("3D",))
+        results.results(("3D",))
 
 
 def test_traversal_figure_and_active_dims():
     model, params, (X,) = small_vae()
-    dims = baselines.active_dims(model, params, X, count=2)
+    dims = vae.active_dims(model, params, X, count=2)
     assert len(set(dims)) == 2
     fig = plots.traversal(model, params, X[0], dims, steps=3)
     assert len(fig.axes) == 2
-    model2 = models.vae((3, 3), 2, ())
+    model2 = vae.model((3, 3), 2, ())
     fig2 = plots.traversal(model2, model2.init(np.random.default_rng(0)), np.zeros((3, 3)), [0, 1], steps=4)
     assert len(fig2.axes) == 8
     with pytest.raises(ValueError, match="dims"):

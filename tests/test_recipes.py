@@ -1,10 +1,10 @@
-"""Helpers added for the chapters: models.mlp(gain=), experiments.table,
-experiments.run(model_options=), plots.error_bars and plots.histories."""
+"""Helpers added for the chapters: models.mlp(gain=), recipes.table,
+recipes.run(model_options=), plots.error_bars and plots.histories."""
 import matplotlib.pyplot as plt  # conftest.py selects the Agg backend
 import numpy as np
 import pytest
 
-from minidisent import experiments, models, plots
+from minidisent import data, models, recipes, plots
 
 
 def test_mlp_gain_scales_first_and_last_layers_only():
@@ -34,25 +34,25 @@ def test_mlp_bad_gain(gain, error):
 
 
 def test_run_passes_model_options_and_table_lists_every_run():
-    group, train_pairs, test_pairs = experiments.signals_1d(n=8, count=32)
-    runs = [experiments.run("mlp", "shift", group, train_pairs, test_pairs, steps=1,
+    group, train_pairs, test_pairs = data.signals_1d(n=8, count=32)
+    runs = [recipes.run("mlp", "shift", group, train_pairs, test_pairs, steps=1,
                             step_size=1e-12, decay=1.0, model_options=dict(hidden=(7,), gain=0.5)),
-            experiments.run("linear", "identity", group, train_pairs, test_pairs, steps=5)]
+            recipes.run("linear", "identity", group, train_pairs, test_pairs, steps=5)]
     # one step of size 1e-12 leaves the init: it must be the hand-built gain-0.5 MLP's
     expected = models.mlp((8,), 8, hidden=(7,), gain=0.5).init(np.random.default_rng(0))
     for name, value in expected.items():
-        np.testing.assert_allclose(runs[0]["params"][name], value, rtol=0, atol=1e-10)
-    lines = experiments.table(runs).splitlines()
+        np.testing.assert_allclose(runs[0].params[name], value, rtol=0, atol=1e-10)
+    lines = recipes.table(runs).splitlines()
     assert len(lines) == 2 + len(runs)
     for line, r in zip(lines[2:], runs):
-        assert line.split()[:2] == [r["kind"], r["operator"]]
+        assert line.split()[:2] == [r.kind, r.operator]
         generic = float(line.split()[2])
-        assert generic == pytest.approx(r["errors"]["prediction"]["generic"], rel=0.06)
+        assert generic == pytest.approx(r.errors["prediction"]["generic"], rel=0.06)
 
 
 def _fake(kind, operator, generic, symmetric, steps=5):
-    return dict(kind=kind, operator=operator, history=np.geomspace(1, 1e-3, steps),
-                errors={"prediction": {"generic": generic, "symmetric": symmetric}})
+    return recipes.Run(kind, operator, None, None, None, np.geomspace(1, 1e-3, steps), 0.0,
+                       {"prediction": {"generic": generic, "symmetric": symmetric}})
 
 
 def test_error_bars_draws_one_bar_per_error_with_the_right_height():
@@ -62,7 +62,7 @@ def test_error_bars_draws_one_bar_per_error_with_the_right_height():
     heights = sorted(p.get_y() + p.get_height() for p in ax.patches)
     np.testing.assert_allclose(heights, sorted([1e-10, 3e-12, 0.9, 0.6]), rtol=1e-12)
     assert ax.get_yscale() == "log" and ax.get_ylabel()
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["linear + shift", "linear + identity"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["linear + shift", "linear, no operator"]
     plt.close(fig)
     fig = plots.error_bars([_fake("mlp", "identity", 0.9, 0.6)])
     assert fig.axes[0].get_yscale() == "linear"
@@ -74,6 +74,6 @@ def test_histories_plots_each_loss_curve():
     fig = plots.histories(results)
     ax = fig.axes[0]
     assert len(ax.lines) == 2 and ax.get_xlabel() and ax.get_ylabel()
-    np.testing.assert_array_equal(ax.lines[1].get_ydata(), results[1]["history"])
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), results[1].history)
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), np.arange(1, 8))
     plt.close(fig)

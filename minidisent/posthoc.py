@@ -1,6 +1,6 @@
-"""Unsupervised baselines and a post-hoc test of whether their latent captured the group.
+"""The post-hoc test (chapter 09): did an unsupervised model's latent capture the group?
 
-A VAE or β-VAE (models.vae, train.vae_loss) is trained on images alone, never told g.
+A VAE or β-VAE (vae.py) is trained on images alone, never told g.
 Afterwards, with g known, we ask whether its code z = encode(x) carries the action:
 - the best *rotation plane*: psi(g) = I + U (R(θ_g) − I) Uᵀ, U (L, 2k) orthonormal, one
   plane per cyclic factor n_i turning by θ = 2π f_i m_i / n_i (the disentangled operator
@@ -15,56 +15,26 @@ the maps form a representation is the homomorphism error
 import itertools
 
 import autograd.numpy as np
-import numpy as onp
 from autograd import grad
 from autograd.misc.optimizers import adam
 
-from . import _checks, data, metrics, models, operators, train
-
-VAE_SETTINGS = dict(steps=1500, batch_size=64, step_size=1e-2, decay=1e-2)
-BETAS = {"vae": 1.0, "beta-vae": 4.0}
-
-
-def fit_vae(group, images, latent_dim, beta=1.0, noise_std=None, capacity=None, hidden=(64,),
-            seed=0, **overrides):
-    """Train models.vae(group.shape, latent_dim, hidden) on images (N, *shape) with
-    train.vae_loss; noise_std defaults to a tenth of the images' root-mean-square.
-    capacity: None, or a final capacity C (nats) reached in 10 equal stages
-    C·1/10, ..., C (the capacity-controlled variant). Returns (model, params, history)."""
-    images = _checks.images("images", images, group.shape)
-    model = models.vae(group.shape, latent_dim, hidden)
-    noise_std = 0.1 * float(onp.sqrt(onp.mean(images ** 2))) if noise_std is None else noise_std
-    settings = {**VAE_SETTINGS, **overrides}
-    params = model.init(onp.random.default_rng(seed))
-    if capacity is None:
-        params, history = train.fit(train.vae_loss(model, beta, noise_std), params, (images,),
-                                    seed=seed, **settings)
-        return model, params, history
-    _checks.nonnegative("capacity", capacity)
-    stages, histories = 10, []
-    steps = max(1, settings.pop("steps") // stages)
-    for stage in range(1, stages + 1):
-        objective = train.vae_loss(model, beta, noise_std, capacity=capacity * stage / stages)
-        params, history = train.fit(objective, params, (images,), steps=steps, seed=seed + stage,
-                                    **settings)
-        histories.append(history)
-    return model, params, onp.concatenate(histories)
+from . import _checks, data, metrics, operators
 
 
 def matrix_operator(group, maps, name="matrices"):
     """An Operator applying one matrix per element, maps (|G|, L, L):
     op(Z, g)[b] = maps[g[b]] @ Z[b]. The matrices are kept as op.maps."""
-    maps = onp.asarray(maps, dtype=float)
+    maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
         raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
-    op = operators.Operator(name, group, maps.shape[1], lambda Z, g: onp.einsum("bij,bj->bi", maps[g], Z))
+    op = operators.Operator(name, group, maps.shape[1], lambda Z, g: np.einsum("bij,bj->bi", maps[g], Z))
     op.maps = maps
     return op
 
 
 def _codes(z1, z2):
     for name, z in (("z1", z1), ("z2", z2)):
-        if not isinstance(z, onp.ndarray) or z.ndim != 2 or not onp.all(onp.isfinite(z)):
+        if not isinstance(z, np.ndarray) or z.ndim != 2 or not np.all(np.isfinite(z)):
             raise ValueError(f"{name}: expected a finite array of codes (N, L), got {getattr(z, 'shape', z)!r}")
     if z1.shape != z2.shape:
         raise ValueError(f"z2: expected the shape of z1 {z1.shape}, got {z2.shape}")
@@ -75,10 +45,10 @@ def linear_fit(group, z1, g, z2):
     .maps are (|G|, L, L). Every element needs at least one pair (minimum-norm solution)."""
     _codes(z1, z2)
     g = _checks.elements("g", g, group.order, length=len(z1))
-    missing = onp.setdiff1d(onp.arange(group.order), g)
+    missing = np.setdiff1d(np.arange(group.order), g)
     if missing.size:
         raise ValueError(f"g: expected pairs for every element of {group.name}, none for {missing[:5].tolist()}")
-    maps = onp.stack([onp.linalg.lstsq(z1[g == e], z2[g == e], rcond=None)[0].T
+    maps = np.stack([np.linalg.lstsq(z1[g == e], z2[g == e], rcond=None)[0].T
                       for e in range(group.order)])  # (|G|, L, L)
     return matrix_operator(group, maps, "per-element linear fit")
 
@@ -125,22 +95,22 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
     if L < 2 * k:
         raise ValueError(f"z1: expected at least {2 * k} latent dimensions for {k} planes, got {L}")
     g = _checks.elements("g", g, group.order, length=len(z1))
-    rows = onp.random.default_rng(seed).permutation(len(z1))[:max_pairs]
+    rows = np.random.default_rng(seed).permutation(len(z1))[:max_pairs]
     a, e, b = z1[rows], g[rows], z2[rows]
     linear = linear_fit(group, z1, g, z2).maps
-    coords = group.coordinates(onp.arange(group.order))  # (|G|, k)
-    generators = [int(onp.ravel_multi_index(tuple(onp.eye(k, dtype=int)[i]), group.factors)) for i in range(k)]
+    coords = group.coordinates(np.arange(group.order))  # (|G|, k)
+    generators = [int(np.ravel_multi_index(tuple(np.eye(k, dtype=int)[i]), group.factors)) for i in range(k)]
     starts = []  # (error at the start, frequencies, A0, angles) for every choice of frequencies
     for freqs in itertools.product(*[range(1, n // 2 + 1) for n in group.factors]):
-        angles = 2 * onp.pi * coords * onp.array(freqs) / onp.array(group.factors)  # (|G|, k)
+        angles = 2 * np.pi * coords * np.array(freqs) / np.array(group.factors)  # (|G|, k)
         start = []
         for i, n in enumerate(group.factors):
-            values, vectors = onp.linalg.eig(linear[generators[i]])
-            v = vectors[:, onp.argmin(onp.abs(values - onp.exp(2j * onp.pi * freqs[i] / n)))]
+            values, vectors = np.linalg.eig(linear[generators[i]])
+            v = vectors[:, np.argmin(np.abs(values - np.exp(2j * np.pi * freqs[i] / n)))]
             # M v = e^{iθ} v puts the plane (Re v, −Im v) in the orientation turned by +θ
-            start += [v.real, -v.imag if onp.linalg.norm(v.imag) > 1e-8 * onp.linalg.norm(v.real)
-                      else onp.random.default_rng(seed).normal(size=L)]
-        A0 = onp.stack(start, axis=1) + 1e-6 * onp.random.default_rng(seed).normal(size=(L, 2 * k))
+            start += [v.real, -v.imag if np.linalg.norm(v.imag) > 1e-8 * np.linalg.norm(v.real)
+                      else np.random.default_rng(seed).normal(size=L)]
+        A0 = np.stack(start, axis=1) + 1e-6 * np.random.default_rng(seed).normal(size=(L, 2 * k))
         starts.append((_plane_loss(A0, angles[e], a, b), freqs, A0, angles))
     best = None
     for value0, freqs, A0, angles in sorted(starts, key=lambda s: s[0])[:refine]:
@@ -151,8 +121,8 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
         if best is None or value < best[0]:
             best = (value, freqs, _orthonormal(A), angles)
     _, freqs, U, angles = best
-    eye = onp.eye(L)
-    maps = onp.stack([_plane_apply(U, onp.tile(angles[h], (L, 1)), eye).T for h in range(group.order)])
+    eye = np.eye(L)
+    maps = np.stack([_plane_apply(U, np.tile(angles[h], (L, 1)), eye).T for h in range(group.order)])
     op = matrix_operator(group, maps, "rotation-plane fit")
     op.frequencies, op.plane = freqs, U
     return op
@@ -165,7 +135,7 @@ def generator_words(group):
     index order) needed to generate the group."""
     if group.factors is not None:
         k = len(group.factors)
-        candidates = [int(onp.ravel_multi_index(tuple(onp.eye(k, dtype=int)[i]), group.factors))
+        candidates = [int(np.ravel_multi_index(tuple(np.eye(k, dtype=int)[i]), group.factors))
                       for i in range(k)]
     else:
         candidates = list(range(1, group.order))
@@ -193,26 +163,26 @@ def composed(group, maps):
     """The maps rebuilt from the generators' maps alone, M_{s1} M_{s2} ... for each
     element's word: what a composition law would predict. (|G|, L, L) -> (|G|, L, L)."""
     _, words = generator_words(group)
-    eye = onp.eye(maps.shape[1])
+    eye = np.eye(maps.shape[1])
     out = []
     for word in words:
         m = eye
         for s in word:
             m = m @ maps[s]
         out.append(m)
-    return onp.stack(out)
+    return np.stack(out)
 
 
 def homomorphism_error(group, maps):
     """Σ_{g,h} ‖M_g M_h − M_{g∘h}‖² / Σ_{g,h} ‖M_{g∘h}‖² for maps (|G|, L, L)."""
-    maps = onp.asarray(maps)
+    maps = np.asarray(maps)
     if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
         raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
     wrong = total = 0.0
     for g in range(group.order):  # one g at a time: (|G|, L, L) in memory, not (|G|², L, L)
         target = maps[group.table[g]]  # M_{g∘h} for every h
-        wrong += onp.sum((maps[g] @ maps - target) ** 2)
-        total += onp.sum(target ** 2)
+        wrong += np.sum((maps[g] @ maps - target) ** 2)
+        total += np.sum(target ** 2)
     return float(wrong / total)
 
 
@@ -238,12 +208,3 @@ def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
             rebuilt = matrix_operator(group, composed(group, op.maps), "composed linear fit")
             out[name]["composed"] = metrics.by_symmetry(model, params, rebuilt, test_pairs)["prediction"]
     return out
-
-
-def active_dims(model, params, X, count=4):
-    """The `count` latent dimensions of a models.vae with the least mean posterior variance
-    on X (B, *shape): the ones that carry information, most informative first."""
-    X = _checks.images("X", X, model.shape)
-    _checks.positive("count", count, integer=True)
-    _, log_variance = model.posterior(params, X)
-    return [int(d) for d in onp.argsort(onp.mean(onp.exp(log_variance), axis=0))[:count]]

@@ -1,0 +1,113 @@
+"""The results table (chapter 09 and `python -m minidisent`): every model x every data set
+x generic / symmetric images, with the VAE baselines tested post hoc."""
+from collections import namedtuple
+
+import numpy as np
+
+from . import data, groups, posthoc, recipes, representations, vae
+
+# name -> a function of the seed giving (group, train_pairs, test_pairs)
+DATASETS = {
+    "1D shifts": lambda seed: data.signals_1d(16, 512, seed=seed),
+    "2D translations": lambda seed: data.images_2d(groups.translations((6, 6)), seed=seed),
+    "90° rotations": lambda seed: data.images_2d(groups.rotations(6), seed=seed),
+    "translations+rotations": lambda seed: data.images_2d(groups.translations_rotations(4), seed=seed),
+}
+# Shorter runs than SETTINGS, so that the whole table computes in well under a minute.
+# Every supervised model gets the same loss, with latent consistency 1 (see train.supervised_loss).
+TABLE_SETTINGS = {"linear": dict(steps=1500, batch_size=64, step_size=3e-2, decay=1e-2),
+                  "mlp": dict(steps=1000, batch_size=64, step_size=1e-2, decay=1e-2),
+                  "vae": dict(steps=400, batch_size=256, step_size=1e-2, decay=1e-2)}
+CONSISTENCY = 1.0
+
+
+Entry = namedtuple("Entry", "group test_pairs models vae")
+
+
+def results(datasets=("1D shifts",), seed=0, progress=None, quick=False):
+    """The results table on the named DATASETS. For each: linear and MLP autoencoders with
+    the identity (no operator), disentangled and shift operators, trained on the pairs;
+    a VAE and a β-VAE trained on the images alone and tested post hoc (posthoc.posthoc).
+    Latent size representations.shift_latent_dim(group) for every model. progress: None or
+    a callable taking a line of text. quick: a tenth of the training steps (a smoke test;
+    the numbers are not the table's). Returns {dataset: Entry}: Entry.models maps (kind,
+    operator) to a recipes.Run, Entry.vae maps "vae" / "beta-vae" to the posthoc.posthoc
+    dict with the trained "model" and "params" added."""
+    unknown = [d for d in datasets if d not in DATASETS]
+    if unknown or not datasets:
+        raise ValueError(f"datasets: expected names among {list(DATASETS)}, got {list(datasets)}")
+    settings = {kind: dict(s, steps=s["steps"] // 10 if quick else s["steps"])
+                for kind, s in TABLE_SETTINGS.items()}
+    out = {}
+    for name in datasets:
+        group, train_pairs, test_pairs = DATASETS[name](seed)
+        latent_dim = representations.shift_latent_dim(group)
+        rows, unsupervised = {}, {}
+        for kind in ("linear", "mlp"):
+            for operator in ("identity", "disentangled", "shift"):
+                if operator == "disentangled" and group.factors is None:
+                    continue  # no faithful set of rotation planes for this group
+                if progress:
+                    progress(f"{name}: {kind} + {operator}")
+                rows[(kind, operator)] = recipes.run(kind, operator, group, train_pairs, test_pairs,
+                                                     latent_dim=latent_dim, seed=seed,
+                                                     consistency=CONSISTENCY, **settings[kind])
+        images = np.concatenate([train_pairs[0], train_pairs[2]])
+        for label, beta in vae.BETAS.items():
+            if progress:
+                progress(f"{name}: {label} (beta={beta}) and its post-hoc fits")
+            model, params, _ = vae.fit(group, images, latent_dim, beta=beta, seed=seed, **settings["vae"])
+            unsupervised[label] = dict(model=model, params=params, **posthoc.posthoc(
+                model, params, group, train_pairs, test_pairs, seed=seed))
+        out[name] = Entry(group, test_pairs, rows, unsupervised)
+    return out
+
+
+ROW_LABELS = {("linear", "identity"): "linear, no operator", ("linear", "disentangled"): "linear + disentangled",
+              ("linear", "shift"): "linear + shift", ("mlp", "identity"): "MLP, no operator",
+              ("mlp", "disentangled"): "MLP + disentangled", ("mlp", "shift"): "MLP + shift"}
+VAE_LABELS = {"vae": "VAE", "beta-vae": "β-VAE"}
+POSTHOC_LABELS = {"plane": "rotation plane fitted after", "linear": "linear map per g fitted after"}
+
+
+def _cell(value):
+    return "—" if value is None or np.isnan(value) else f"{value:.1e}"
+
+
+def prediction_rows(table):
+    """The rows of the main table: [(label, [error per data set and class])] where the
+    columns are (data set, "generic"), (data set, "symmetric") in the order of `table`."""
+    rows = []
+    for key, label in ROW_LABELS.items():
+        rows.append((label, [table[d].models[key].errors["prediction"][c] if key in table[d].models
+                             else None for d in table for c in ("generic", "symmetric")]))
+    for name in vae.BETAS:
+        for fit, how in POSTHOC_LABELS.items():
+            rows.append((f"{VAE_LABELS[name]}, {how}",
+                         [None if table[d].vae[name][fit] is None else table[d].vae[name][fit]["prediction"][c]
+                          for d in table for c in ("generic", "symmetric")]))
+    return rows
+
+
+def results_markdown(table):
+    """Two markdown tables from results(): held-out prediction errors of x2 for every model,
+    and the post-hoc test of the unsupervised models."""
+    head = "| model | " + " | ".join(f"{d}: {c}" for d in table for c in ("generic", "symmetric")) + " |"
+    lines = ["Relative error of the predicted x2 = g·x1 on held-out pairs (— : the operator "
+             "does not exist for that group)", "", head, "|" + "---|" * (1 + 2 * len(table))]
+    lines += [f"| {label} | " + " | ".join(map(_cell, cells)) + " |" for label, cells in prediction_rows(table)]
+    lines += ["", "Unsupervised models tested post hoc (all held-out pairs): reconstruction, prediction "
+              "of x2 through each fitted map, the per-g maps rebuilt from the generators' maps, "
+              "homomorphism error of the per-g maps, equivariance error of the encoder", "",
+              "| data set | model | reconstruction | rotation plane | linear per g | composed from "
+              "generators | homomorphism | equivariance (per g) | equivariance (plane) |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for d in table:
+        for name, r in table[d].vae.items():
+            plane = r["plane"]
+            lines.append(f"| {d} | {VAE_LABELS[name]} | {_cell(r['reconstruction'])} | "
+                         f"{_cell(None if plane is None else plane['prediction']['all'])} | "
+                         f"{_cell(r['linear']['prediction']['all'])} | {_cell(r['linear']['composed']['all'])} | "
+                         f"{_cell(r['linear']['homomorphism'])} | {_cell(r['linear']['equivariance']['all'])} | "
+                         f"{_cell(None if plane is None else plane['equivariance']['all'])} |")
+    return "\n".join(lines)
