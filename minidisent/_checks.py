@@ -128,3 +128,47 @@ def finite_floats(name, array):
     if not onp.all(onp.isfinite(array)):
         raise ValueError(f"{name}: expected finite values, got {int((~onp.isfinite(array)).sum())} NaN/inf")
     return array
+
+
+def size(name, value, limit=None):
+    """A positive integer (Python int, numpy int of any width) as a Python int, so that sizes
+    computed from it never overflow; <= limit if given."""
+    if isinstance(value, bool) or not isinstance(value, (int, onp.integer)):
+        raise TypeError(f"{name}: expected a positive integer, got {_describe(value)}")
+    value = int(value)
+    if value <= 0:
+        raise ValueError(f"{name}: expected a finite number > 0, got {value}")
+    if limit is not None and value > limit:
+        raise ValueError(f"{name}: expected at most {limit}, got {value}")
+    return value
+
+
+def npy_header(head):
+    """(shape, fortran_order, dtype, data offset) from the first bytes `head` of a .npy
+    stream (any header version); a ValueError if they do not start a .npy array."""
+    import io
+    fp = io.BytesIO(head)
+    try:
+        version = onp.lib.format.read_magic(fp)
+        if version == (1, 0):
+            shape, fortran, dtype = onp.lib.format.read_array_header_1_0(fp, max_header_size=len(head))
+        elif version in ((2, 0), (3, 0)):  # 3.0 differs only by a UTF-8 header (ASCII here)
+            shape, fortran, dtype = onp.lib.format.read_array_header_2_0(fp, max_header_size=len(head))
+        else:
+            raise ValueError(f"unknown .npy version {version}")
+    except Exception as error:  # ValueError, SyntaxError, struct.error... of a malformed header
+        raise ValueError(f"not a .npy header ({type(error).__name__}: {error})") from None
+    return shape, fortran, dtype, fp.tell()
+
+
+def zip_entries(f):
+    """(entries, central directory size) declared by the end record of the zip file f (read
+    from its last 64 KiB only), or None if there is none; 0xFFFF.. values mean zip64."""
+    import struct
+    f.seek(0, 2)
+    f.seek(max(0, f.tell() - 22 - 65535))
+    tail = f.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    return struct.unpack("<HI", tail[at + 10:at + 16])
