@@ -131,75 +131,54 @@ def _check_factors(table, factors):
                              f"{expected[h]}: these factors do not describe this group")
 
 
-def _hash(rows, weights):
-    """rows int (..., m) -> uint64 (...): sum_j rows[..., j] * weights[j] mod 2**64 (in chunks
-    of rows, so that the temporaries stay small)."""
-    flat = rows.reshape(math.prod(rows.shape[:-1]), rows.shape[-1])
-    step = max(1, 2 ** 20 // max(1, flat.shape[1]))
-    out = np.empty(len(flat), dtype=np.uint64)
-    for i in range(0, len(flat), step):
-        out[i:i + step] = (flat[i:i + step].astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-    return out.reshape(rows.shape[:-1])
-
-
 def _base(perms):
-    """Pixels B whose images tell the (distinct) rows of perms apart, chosen greedily: a pixel
-    joins B if two rows agreeing on B so far differ there. Each one at least halves the
-    largest class (the stabiliser of B, in a group), so |B| <= log2 |G|."""
+    """Pixels B whose values tell the rows of perms apart, chosen greedily: a pixel joins B if
+    two rows agreeing on B so far differ there. Each one at least halves the largest class
+    (in a group, the stabiliser of B), so |B| <= log2 |G|. Raises if two rows are equal."""
     order, n = perms.shape
     label, base, start, chunk = np.zeros(order, np.intp), [], 0, max(1, 2 ** 20 // order)
-    while len(base) < n and label.max() + 1 < order:
+    while label.max() + 1 < order:
         firsts = np.unique(label, return_index=True)[1]  # one row of each class
+        split = np.zeros(0, int)
         for start in range(start, n, chunk):
             block = perms[:, start:start + chunk]
             split = np.flatnonzero(np.any(block != block[firsts][label], axis=0))
             if split.size:
                 break
-        p = start + int(split[0])
-        base.append(p)
-        label = np.unique(label * n + perms[:, p], return_inverse=True)[1].ravel()
-        start = p + 1
+        if not split.size:  # no pixel tells two rows apart
+            i, j = np.flatnonzero(label == np.flatnonzero(np.bincount(label) > 1)[0])[:2]
+            raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
+        base.append(start + int(split[0]))
+        label = np.unique(label * n + perms[:, base[-1]], return_inverse=True)[1].ravel()
+        start = base[-1] + 1
     return np.array(base, dtype=np.intp)
 
 
 def _multiplication_table(perms):
     """table[g, h] = index of perms[h][perms[g]]; raises if the rows are not distinct or not
-    closed under composition. Cost O(|G| n log |G| + |G|^2 |B|), not |G|^2 n:
-    1. distinct rows: an integer hash of each row (exact arithmetic mod 2**64), ties compared;
-    2. a base B (see _base): in a group the values of g∘h on B, perms[h][perms[g][B]], name it;
-    3. closure, in full but only for generators T picked greedily (each row not yet reached
+    closed under composition. Cost O(|G| n (log |G| + |T|) + |G|^2), not |G|^2 n:
+    1. a base B (see _base): in a group, its values on B name an element; they are looked up
+       by an integer hash (exact arithmetic mod 2**64), then checked in full;
+    2. closure, in full but only for generators T picked greedily (each row not yet reached
        joins T): every row p is reached as a product of generators and every p∘t is compared
        in full with the row its base values name. Then S∘T ⊆ S gives <T> ⊆ S, and reaching
-       gives S ⊆ <T>: S is the group <T>. Cost |G| |T| n with |T| <= log2 |G|;
-    4. the table by looking up the base values of every g∘h."""
-    weights = np.random.default_rng(0).integers(1, 2 ** 62, size=perms.shape[1]).astype(np.uint64)
-    keys = _hash(perms, weights)  # (|G|,)
-    order = np.argsort(keys)
-    if np.any(keys[order][1:] == keys[order][:-1]):
-        same = np.flatnonzero(keys[order][1:] == keys[order][:-1])[0]
-        i, j = sorted(order[same:same + 2])
-        if np.array_equal(perms[i], perms[j]):
-            raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
+       gives S ⊆ <T>: S is the group <T>, |T| <= log2 |G|. This gives right[t][p] = p∘t;
+    3. the table a column at a time, by associativity: h = q∘t with q reached before h, so
+       g∘h = (g∘q)∘t, i.e. table[:, h] = right[t][table[:, q]] (|G|^2 integer look-ups)."""
+    base, order = _base(perms), len(perms)
+    weights = np.random.default_rng(0).integers(1, 2 ** 62, size=len(base)).astype(np.uint64)
+    keys = (perms[:, base].astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    by_key = np.argsort(keys)
+    keys = keys[by_key]
+    if np.any(keys[1:] == keys[:-1]):
         raise ValueError("perms: two different rows share a hash; please report this")  # ~2**-60
-    base = _base(perms)
-    weights = weights[:len(base)]
-    keys = _hash(perms[:, base], weights)
-    order = np.argsort(keys)
-    sorted_keys = keys[order]
-    if np.any(sorted_keys[1:] == sorted_keys[:-1]):
-        raise ValueError("perms: two different rows share a hash; please report this")  # ~2**-60
-
-    def named(values):  # values on the base (..., |B|) -> index of the row with those values
-        return order[np.minimum(np.searchsorted(sorted_keys, _hash(values, weights)), len(perms) - 1)]
-
     rows = max(1, 2 ** 21 // perms.shape[1])  # rows composed at once
-    reached = np.zeros(len(perms), dtype=bool)
+    reached, right, found_as = np.zeros(order, dtype=bool), {}, []  # found_as: (h, q, t) with h = q∘t
     reached[0] = True
-    generators = []
-    for s in range(1, len(perms)):
+    for s in range(1, order):
         if reached[s]:
             continue
-        generators.append(s)
+        right[s] = np.full(order, -1, dtype=np.intp)
         frontier, by = np.flatnonzero(reached), [s]  # old rows times the new generator
         while frontier.size:
             new = []
@@ -207,21 +186,23 @@ def _multiplication_table(perms):
                 for at in range(0, len(frontier), rows):
                     p = frontier[at:at + rows]
                     composed = perms[t][perms[p]]  # row i is the permutation of p[i]∘t
-                    found = named(composed[:, base])
+                    hashed = (composed[:, base].astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+                    found = by_key[np.minimum(np.searchsorted(keys, hashed), order - 1)]
                     wrong = np.flatnonzero(np.any(perms[found] != composed, axis=1))
                     if wrong.size:
                         i = wrong[0]
                         raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
                                          f"{p[i]}∘{t} = {composed[i][:12].tolist()} which is not a row")
-                    new.append(found[~reached[found]])
+                    right[t][p], fresh = found, ~reached[found]  # found: distinct, as p -> p∘t is one-to-one
+                    found_as.append((found[fresh], p[fresh], t))
+                    new.append(found[fresh])
                     reached[found] = True
-            frontier, by = np.unique(np.concatenate(new)), generators  # new rows times every generator
-    table = np.empty((len(perms), len(perms)), dtype=np.intp)
-    step = max(1, 2 ** 20 // (len(perms) * max(1, len(base))))
-    for g in range(0, len(perms), step):
-        values = perms[:, perms[g:g + step][:, base]]  # [h, i, j] = perms[h][perms[g + i][base[j]]]  (|G|, step, |B|)
-        table[g:g + step] = named(values).T
-    return table
+            frontier, by = np.concatenate(new), list(right)  # new rows times every generator
+    columns = np.empty((order, order), dtype=np.intp)  # columns[h] = table[:, h]
+    columns[0] = np.arange(order)
+    for h, q, t in found_as:
+        columns[h] = right[t][columns[q]]
+    return np.ascontiguousarray(columns.T)
 
 
 def _roll_perms(shape, shifts):

@@ -20,7 +20,6 @@ import json
 import math
 import os
 import re
-import stat
 import tempfile
 import types
 import zipfile
@@ -94,7 +93,8 @@ def _check_meta(meta, where):
     text("'model'", meta["model"], MODELS)
     text("'operator'", meta["operator"])
     sizes("'shape'", meta["shape"], 8)
-    size("'shape'", math.prod(meta["shape"]) if meta["shape"] else 0)
+    if not meta["shape"] or math.prod(meta["shape"]) > MAX_WIDTH:
+        raise ValueError(f"{where}meta['shape']: expected images of 1 to {MAX_WIDTH} pixels, got {meta['shape']}")
     size("'latent_dim'", meta["latent_dim"])
     if meta["model"] == "mlp":
         sizes("'hidden'", meta.get("hidden"), MAX_LAYERS)
@@ -153,6 +153,8 @@ def save(path, params, meta):
         text = json.dumps(meta, sort_keys=True)
     except TypeError as error:
         raise TypeError(f"meta: expected JSON values (numbers, text, lists, dicts), got {error}") from None
+    if len(text) > MAX_META:
+        raise ValueError(f"meta: expected at most {MAX_META} characters of JSON (load refuses more), got {len(text)}")
     arrays = {"format": np.array(FORMAT), "version": np.array(VERSION), "meta": np.array(text)}
     arrays.update({f"params/{k}": np.asarray(v) for k, v in params.items()})
     path = os.fspath(path)
@@ -184,16 +186,9 @@ def _foreign(path, why):
 
 
 def _open(path):
-    """(file, zip archive, {name: ZipInfo}) of path, checked from its directory
-    only: a regular file, few entries of known names, sizes within bounds, nothing inflated."""
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO does not block here
-    mode = os.fstat(handle).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(handle)
-        kind = {stat.S_IFDIR: "folder", stat.S_IFIFO: "FIFO (named pipe)", stat.S_IFCHR: "character device",
-                stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}.get(stat.S_IFMT(mode), "special file")
-        raise ValueError(f"{path}: expected a regular file, got a {kind} (not read: it could block or never end)")
-    f = os.fdopen(handle, "rb")
+    """(file, zip archive, {name: ZipInfo}) of path, checked from its directory alone (see
+    _checks.zip_members): a regular file, few entries of known names, sizes within bounds."""
+    f = _checks.regular_file(path)
     try:
         head = f.read(HEADER)
         if head.startswith(b"\x93NUMPY"):
@@ -202,65 +197,32 @@ def _open(path):
             except ValueError as error:
                 raise _foreign(path, error) from None
             raise ValueError(f"{path}: expected an .npz archive, got {why}")
-        declared = _checks.zip_entries(f)
-        if declared is not None and (declared[0] > MAX_ENTRIES or declared[1] > 1024 * MAX_ENTRIES):
-            raise ValueError(f"{path}: expected at most {MAX_ENTRIES} entries, got a zip directory declaring "
-                             f"{declared[0]} entries in {declared[1]} bytes (not read)")
-        f.seek(0)
+        limit = lambda name: ENTRIES.get(name, HEADER + 16 * MAX_PARAMS if PARAM.fullmatch(name) else None)
         try:
-            archive = zipfile.ZipFile(f)
-        except Exception as error:  # zipfile's and struct's errors on a foreign file
-            why = ("it is neither .npy nor .npz, and unpickling it is never tried" if head.startswith(b"\x80")
-                   else f"{type(error).__name__}: {error}")
+            return (f,) + _checks.zip_members(f, limit, MAX_ENTRIES)
+        except ValueError as error:
+            raise ValueError(f"{path}: expected an archive written by saving.save (entries {sorted(ENTRIES)} "
+                             f"and params/<key>.npy), got {error}; nothing inflated") from None
+        except zipfile.BadZipFile as error:
+            why = "it is neither .npy nor .npz, and unpickling it is never tried" if head[:1] == b"\x80" else error
             raise _foreign(path, why) from None
     except BaseException:
         f.close()
         raise
-    infos = archive.infolist()
-    names = [i.filename for i in infos]
-    problem = (f"{len(infos)} entries, expected at most {MAX_ENTRIES}" if len(infos) > MAX_ENTRIES
-               else "the same entry twice" if len(set(names)) < len(names) else None)
-    for i in infos:
-        limit = ENTRIES.get(i.filename, HEADER + 16 * MAX_PARAMS if PARAM.fullmatch(i.filename) else None)
-        if problem:
-            break
-        problem = (f"an unexpected entry {_short(i.filename)} (expected {sorted(ENTRIES)} and params/<key>.npy)"
-                   if limit is None else
-                   f"entry {i.filename!r} encrypted or compressed by method {i.compress_type}"
-                   if i.flag_bits & 1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else
-                   f"entry {i.filename!r} declaring {i.file_size} bytes, more than its bound {limit}"
-                   if i.file_size > limit else
-                   f"entry {i.filename!r} declaring {i.file_size} bytes from {i.compress_size} compressed "
-                   "(more than deflate can give)" if i.file_size > 1040 * i.compress_size + 64 else None)
-    if problem:
-        archive.close()
-        f.close()
-        raise ValueError(f"{path}: expected an archive written by saving.save, got {problem}; nothing inflated")
-    return f, archive, dict(zip(names, infos))
 
 
 def _header(archive, info, path):
-    """(shape, dtype) of the .npy entry info, from its first bytes only, after checking that its
-    declared size is that of such an array; object arrays are refused (never unpickled)."""
     try:
-        with archive.open(info) as f:
-            shape, _, dtype, start = _checks.npy_header(f.read(min(info.file_size, HEADER)))
-    except Exception as error:  # a bad header, CRC or deflate stream
-        raise _foreign(path, f"entry {info.filename!r}: {type(error).__name__}: {error}") from None
-    if dtype.hasobject or dtype.fields is not None or dtype.shape != ():
-        raise _foreign(path, f"entry {info.filename!r} holds Python objects or records (dtype {dtype}), never unpickled")
-    if info.file_size != start + math.prod(shape) * dtype.itemsize:
-        raise _foreign(path, f"entry {info.filename!r} declares {info.file_size} bytes, expected "
-                             f"{start + math.prod(shape) * dtype.itemsize} for an array {shape} of {dtype}")
-    return shape, dtype
+        return _checks.npy_member(archive, info, HEADER)
+    except ValueError as error:
+        raise _foreign(path, error) from None
 
 
 def _array(archive, info, path):
     try:
-        with archive.open(info) as f:
-            return np.lib.format.read_array(f, allow_pickle=False)
-    except Exception as error:
-        raise _foreign(path, f"entry {info.filename!r}: {type(error).__name__}: {error}") from None
+        return _checks.npy_array(archive, info)
+    except ValueError as error:
+        raise _foreign(path, error) from None
 
 
 def _scalar(archive, entries, name, kinds, path):

@@ -65,6 +65,9 @@ ATTACKS = {
     "model beyond the bound (2e10 parameters)": (
         lambda d: archive(d / "a.npz", entries(huge(model="mlp", shape=[10 ** 5], hidden=[10 ** 5]))),
         saving.load, "at most 100000000 parameters"),
+    "model of 2e8 parameters (1.6 GB), 3 KB file": (
+        lambda d: archive(d / "a.npz", entries(huge(shape=[10 ** 5], latent_dim=1000))),
+        saving.load, "got a linear model of 200000000"),
     "big model within the bound, tiny entries (5e7 parameters)": (
         lambda d: archive(d / "a.npz", entries(huge(shape=[5000], latent_dim=5000))),
         saving.load, "params['encoder']: expected shape (5000, 5000) for this model, got (8, 8)"),
@@ -147,7 +150,7 @@ def test_an_attack_is_a_clear_value_error_naming_the_file(name, tmp_path):
     assert str(path) in str(info.value) and words in str(info.value), str(info.value)
 
 
-@pytest.mark.parametrize("name", ["model beyond the bound (2e10 parameters)",
+@pytest.mark.parametrize("name", ["model of 2e8 parameters (1.6 GB), 3 KB file",
                                   "big model within the bound, tiny entries (5e7 parameters)",
                                   "2 GiB declared by a parameter entry",
                                   "16 MB of zeros deflated to 16 KB as an unknown entry",
