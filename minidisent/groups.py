@@ -35,7 +35,7 @@ class Group:
         self.perms = _check_perms("perms", perms, self.shape)
         self.order, self.n_pixels = self.perms.shape
         self.factors = None if factors is None else tuple(int(f) for f in factors)
-        if self.factors is not None and int(np.prod(self.factors)) != self.order:
+        if self.factors is not None and math.prod(self.factors) != self.order:
             raise ValueError(f"factors: expected orders multiplying to {self.order}, got {self.factors}")
         self.table = _multiplication_table(self.perms)
         self.inverse = np.argmin(self.table, axis=1)  # the h with g∘h == 0

@@ -7,7 +7,12 @@ A file is a numpy .npz archive read with allow_pickle=False, so loading never ru
                           operator's name, and anything else the caller adds (seed, errors…)
     "params/<key>"        one array per parameter, stored bit for bit
 Loading checks the tag, the meta and that the parameters fit the model the meta names;
-a truncated, foreign or mismatched file raises a ValueError that says what is wrong.
+a truncated, foreign, mismatched or hostile file raises a ValueError naming the file. A
+file is hostile until checked, and checking costs little: only a regular file is opened,
+the zip directory is checked (names, count, declared sizes, compression ratio) before any
+entry is inflated, meta is bounded (MAX_META characters, sizes up to MAX_WIDTH, at most
+MAX_PARAMS parameters) and the parameter shapes are computed from it (expected_shapes),
+so no model is built and no entry is inflated beyond the size its array must have.
 
     meta = saving.describe(model, op, seed=0)
     saving.save("model.npz", params, meta)
