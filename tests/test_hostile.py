@@ -56,20 +56,20 @@ def declare(path, name, size):
     return path
 
 
-def huge(**sizes):
-    return {**META, **sizes}
+def meta_with(**changes):
+    return {**META, **changes}
 
 
 # name -> (build(folder) -> path, the call on that path, words the ValueError must contain)
 ATTACKS = {
     "model beyond the bound (2e10 parameters)": (
-        lambda d: archive(d / "a.npz", entries(huge(model="mlp", shape=[10 ** 5], hidden=[10 ** 5]))),
+        lambda d: archive(d / "a.npz", entries(meta_with(model="mlp", shape=[10 ** 5], hidden=[10 ** 5]))),
         saving.load, "at most 100000000 parameters"),
     "model of 2e8 parameters (1.6 GB), 3 KB file": (
-        lambda d: archive(d / "a.npz", entries(huge(shape=[10 ** 5], latent_dim=1000))),
+        lambda d: archive(d / "a.npz", entries(meta_with(shape=[10 ** 5], latent_dim=1000))),
         saving.load, "got a linear model of 200000000"),
     "big model within the bound, tiny entries (5e7 parameters)": (
-        lambda d: archive(d / "a.npz", entries(huge(shape=[5000], latent_dim=5000))),
+        lambda d: archive(d / "a.npz", entries(meta_with(shape=[5000], latent_dim=5000))),
         saving.load, "params['encoder']: expected shape (5000, 5000) for this model, got (8, 8)"),
     "2 GiB declared by a parameter entry": (
         lambda d: declare(archive(d / "a.npz", entries(), zipfile.ZIP_DEFLATED), "params/encoder.npy", 2 ** 31),
@@ -102,25 +102,25 @@ ATTACKS = {
         lambda d: archive(d / "a.npz", entries(text=json.dumps({**META, "pad": "x" * 2 ** 20}))),
         saving.load, "'meta.npy' declaring"),
     "a list where the model's name is expected": (
-        lambda d: archive(d / "a.npz", entries(huge(model=["mlp"]))),
+        lambda d: archive(d / "a.npz", entries(meta_with(model=["mlp"]))),
         saving.load, "meta['model']: expected one of ['linear', 'mlp'], got ['mlp']"),
     "a dict where the operator's name is expected": (
-        lambda d: archive(d / "a.npz", entries(huge(operator={"shift": 1}))),
+        lambda d: archive(d / "a.npz", entries(meta_with(operator={"shift": 1}))),
         saving.load, "meta['operator']: expected a name (text), got {'shift': 1}"),
     "a float where a size is expected": (
-        lambda d: archive(d / "a.npz", entries(huge(latent_dim=8.0))),
+        lambda d: archive(d / "a.npz", entries(meta_with(latent_dim=8.0))),
         saving.load, "meta['latent_dim']: expected an integer in [1, 16777216], got 8.0"),
     "a group that is not a dict": (
-        lambda d: archive(d / "a.npz", entries(huge(group="Z_8"))),
+        lambda d: archive(d / "a.npz", entries(meta_with(group="Z_8"))),
         saving.load, "meta['group']: expected a dict with name, shape, order and fingerprint"),
     "a model shape that is not the group's": (
-        lambda d: archive(d / "a.npz", entries(huge(shape=[16]), models.linear(16, 8).init(np.random.default_rng(0)))),
+        lambda d: archive(d / "a.npz", entries(meta_with(shape=[16]), models.linear(16, 8).init(np.random.default_rng(0)))),
         lambda path: saving.restore(path, Z8), "meta['shape']: expected the shape (8,) of the group, got [16]"),
     "the group's name changed": (
-        lambda d: archive(d / "a.npz", entries(huge(group={**META["group"], "name": "Z_9"}))),
+        lambda d: archive(d / "a.npz", entries(meta_with(group={**META["group"], "name": "Z_9"}))),
         lambda path: saving.restore(path, Z8), "group: expected the group the file was saved with"),
     "an operator that cannot be built on the group": (
-        lambda d: archive(d / "a.npz", entries(huge(latent_dim=12), models.linear(8, 12).init(np.random.default_rng(0)))),
+        lambda d: archive(d / "a.npz", entries(meta_with(latent_dim=12), models.linear(8, 12).init(np.random.default_rng(0)))),
         lambda path: saving.restore(path, Z8), "the shift operator cannot be built"),
     "a FIFO": (lambda d: (os.mkfifo(d / "a.npz"), d / "a.npz")[1], saving.load, "got a FIFO (named pipe)"),
     "a folder": (lambda d: (os.mkdir(d / "a.npz"), d / "a.npz")[1], saving.load, "got a folder"),
