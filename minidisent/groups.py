@@ -4,9 +4,14 @@ An element g is an integer in [0, |G|), 0 the identity. It acts on an image x by
     (g·x).ravel() == x.ravel()[perms[g]]
 so g·(h·x) has the permutation perms[h][perms[g]], and table[g, h] is its index.
 """
+import math
+
 import numpy as np
 
 from . import _checks
+
+MAX_ORDER, MAX_SIZE = 4096, 2 ** 24  # |G| and |G| * n_pixels (see Group)
+MAX_ROTATED = 64  # interpolated_rotation: n x n images, its dense matrix is (n², n²)
 
 
 class Group:
@@ -16,19 +21,27 @@ class Group:
     table   int (|G|, |G|), table[g, h] = index of g∘h (apply h first, then g)
     inverse int (|G|,), table[g, inverse[g]] == 0
     factors orders (n_1, ..., n_k) when the group is Z_{n_1} x ... x Z_{n_k} with
-            g = sum_i m_i * prod_{j>i} n_j (mixed radix); None otherwise
+            g = sum_i m_i * prod_{j>i} n_j (mixed radix); None otherwise. Checked against
+            the table: the coordinates of g∘h are those of g plus those of h (mod n_i).
+    Size limits (ValueError beyond them): |G| <= MAX_ORDER = 4096 and
+    |G| * n_pixels <= MAX_SIZE = 2**24 (perms and table then take at most 128 MiB each).
     """
 
     def __init__(self, name, shape, perms, factors=None):
         self.name, self.shape = name, tuple(int(s) for s in shape)
+        perms = np.asarray(perms)
+        if perms.ndim == 2:
+            _check_size("perms", len(perms), perms.shape[1])
         self.perms = _check_perms("perms", perms, self.shape)
         self.order, self.n_pixels = self.perms.shape
         self.factors = None if factors is None else tuple(int(f) for f in factors)
-        if self.factors is not None and int(np.prod(self.factors)) != self.order:
+        if self.factors is not None and math.prod(self.factors) != self.order:
             raise ValueError(f"factors: expected orders multiplying to {self.order}, got {self.factors}")
         self.table = _multiplication_table(self.perms)
         self.inverse = np.argmin(self.table, axis=1)  # the h with g∘h == 0
         self.commutative = bool(np.array_equal(self.table, self.table.T))
+        if self.factors is not None:
+            _check_factors(self.table, self.factors)
 
     def __repr__(self):
         return f"Group({self.name!r}, shape={self.shape}, order={self.order})"
@@ -77,7 +90,9 @@ def _check_perms(name, perms, shape, identity_first=True):
     if perms.ndim != 2 or perms.shape[1] != n or not np.issubdtype(perms.dtype, np.integer):
         raise ValueError(f"{name}: expected an int array (|G|, {n}) for images of shape {shape}, "
                          f"got shape {perms.shape} and dtype {perms.dtype}")
-    bad = np.flatnonzero(np.any(np.sort(perms, axis=1) != np.arange(n), axis=1))
+    step = max(1, 2 ** 20 // max(1, n))  # rows sorted at once
+    bad = np.concatenate([i + np.flatnonzero(np.any(np.sort(perms[i:i + step], axis=1) != np.arange(n), axis=1))
+                          for i in range(0, len(perms), step)] + [np.zeros(0, int)])
     if bad.size:
         row = perms[bad[0]]
         missing = np.setdiff1d(np.arange(n), row)[:5].tolist()
@@ -87,59 +102,141 @@ def _check_perms(name, perms, shape, identity_first=True):
     if identity_first and not np.array_equal(perms[0], np.arange(n)):
         raise ValueError(f"{name}: expected row 0 to be the identity permutation, got "
                          f"{perms[0][:12].tolist()}{' ...' if n > 12 else ''}")
-    return perms.astype(np.intp)
+    return perms.astype(np.intp, copy=False)
+
+
+def _check_size(name, order, n_pixels):
+    """order and n_pixels (Python ints) within MAX_ORDER and MAX_SIZE, else a ValueError."""
+    if order > MAX_ORDER or order * n_pixels > MAX_SIZE:
+        raise ValueError(f"{name}: expected a group of order <= {MAX_ORDER} with |G| * n_pixels <= {MAX_SIZE} "
+                         f"(2**24), got order {order} on {n_pixels} pixels (|G| * n_pixels = {order * n_pixels}): "
+                         "its perms and multiplication table would not fit sensibly in memory")
+
+
+def _check_factors(table, factors):
+    """A ValueError unless element g has the mixed-radix coordinates m(g) in Z_{n_1} x ... x Z_{n_k}:
+    m(g∘h) = m(g) + m(h) (mod n). Checking the k generators e_i is enough: if e_i∘h has the
+    coordinates of h plus the unit vector u_i for every h, every g is a product of generators
+    with m(g) counting them, and by associativity g∘h adds m(g) to m(h). Cost k |G|."""
+    n = np.array(factors)
+    coords = np.stack(np.unravel_index(np.arange(len(table)), factors), axis=1)  # (|G|, k)
+    for i, unit in enumerate(np.eye(len(factors), dtype=int) % n):
+        e = np.ravel_multi_index(tuple(unit), factors)
+        expected = np.ravel_multi_index(tuple(((coords + unit) % n).T), factors)
+        wrong = np.flatnonzero(table[e] != expected)
+        if wrong.size:
+            h = wrong[0]
+            raise ValueError(f"factors: expected the group Z_{' x Z_'.join(map(str, factors))} in mixed radix "
+                             f"(element {e} generating factor {i}), got {e}∘{h} = {table[e, h]} instead of "
+                             f"{expected[h]}: these factors do not describe this group")
+
+
+def _base(perms):
+    """Pixels B whose values tell the rows of perms apart, chosen greedily: a pixel joins B if
+    two rows agreeing on B so far differ there. Each one at least halves the largest class
+    (in a group, the stabiliser of B), so |B| <= log2 |G|. Raises if two rows are equal."""
+    order, n = perms.shape
+    label, base, start, chunk = np.zeros(order, np.intp), [], 0, max(1, 2 ** 20 // order)
+    while label.max() + 1 < order:
+        firsts = np.unique(label, return_index=True)[1]  # one row of each class
+        split = np.zeros(0, int)
+        for start in range(start, n, chunk):
+            block = perms[:, start:start + chunk]
+            split = np.flatnonzero(np.any(block != block[firsts][label], axis=0))
+            if split.size:
+                break
+        if not split.size:  # no pixel tells two rows apart
+            i, j = np.flatnonzero(label == np.flatnonzero(np.bincount(label) > 1)[0])[:2]
+            raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
+        base.append(start + int(split[0]))
+        label = np.unique(label * n + perms[:, base[-1]], return_inverse=True)[1].ravel()
+        start = base[-1] + 1
+    return np.array(base, dtype=np.intp)
 
 
 def _multiplication_table(perms):
-    """table[g, h] = index of perms[h][perms[g]]; raises if the set is not closed.
-    Rows are found by an integer hash (exact arithmetic mod 2**64), then compared in full."""
-    weights = np.random.default_rng(0).integers(1, 2 ** 62, size=perms.shape[1])
-    keys = perms @ weights  # (|G|,)
-    order = np.argsort(keys)
-    if np.any(keys[order][1:] == keys[order][:-1]):
-        same = np.flatnonzero(keys[order][1:] == keys[order][:-1])[0]
-        i, j = sorted(order[same:same + 2])
-        if np.array_equal(perms[i], perms[j]):
-            raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
+    """table[g, h] = index of perms[h][perms[g]]; raises if the rows are not distinct or not
+    closed under composition. Cost O(|G| n (log |G| + |T|) + |G|^2), not |G|^2 n:
+    1. a base B (see _base): in a group, its values on B name an element; they are looked up
+       by an integer hash (exact arithmetic mod 2**64), then checked in full;
+    2. closure, in full but only for generators T picked greedily (each row not yet reached
+       joins T): every row p is reached as a product of generators and every p∘t is compared
+       in full with the row its base values name. Then S∘T ⊆ S gives <T> ⊆ S, and reaching
+       gives S ⊆ <T>: S is the group <T>, |T| <= log2 |G|. This gives right[t][p] = p∘t;
+    3. the table a column at a time, by associativity: h = q∘t with q reached before h, so
+       g∘h = (g∘q)∘t, i.e. table[:, h] = right[t][table[:, q]] (|G|^2 integer look-ups)."""
+    base, order = _base(perms), len(perms)
+    weights = np.random.default_rng(0).integers(1, 2 ** 62, size=len(base)).astype(np.uint64)
+    keys = (perms[:, base].astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+    by_key = np.argsort(keys)
+    keys = keys[by_key]
+    if np.any(keys[1:] == keys[:-1]):
         raise ValueError("perms: two different rows share a hash; please report this")  # ~2**-60
-    table = np.empty((len(perms), len(perms)), dtype=np.intp)
-    for g in range(len(perms)):
-        composed = perms[:, perms[g]]  # row h is perms[h][perms[g]], the permutation of g∘h  (|G|, n)
-        found = order[np.minimum(np.searchsorted(keys[order], composed @ weights), len(perms) - 1)]
-        wrong = np.flatnonzero(np.any(perms[found] != composed, axis=1))
-        if wrong.size:
-            h = wrong[0]
-            raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
-                             f"{g}∘{h} = {composed[h][:12].tolist()} which is not a row")
-        table[g] = found
-    return table
+    rows = max(1, 2 ** 21 // perms.shape[1])  # rows composed at once
+    reached, right, found_as = np.zeros(order, dtype=bool), {}, []  # found_as: (h, q, t) with h = q∘t
+    reached[0] = True
+    for s in range(1, order):
+        if reached[s]:
+            continue
+        right[s] = np.full(order, -1, dtype=np.intp)
+        frontier, by = np.flatnonzero(reached), [s]  # old rows times the new generator
+        while frontier.size:
+            new = []
+            for t in by:
+                for at in range(0, len(frontier), rows):
+                    p = frontier[at:at + rows]
+                    composed = perms[t][perms[p]]  # row i is the permutation of p[i]∘t
+                    hashed = (composed[:, base].astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
+                    found = by_key[np.minimum(np.searchsorted(keys, hashed), order - 1)]
+                    wrong = np.flatnonzero(np.any(perms[found] != composed, axis=1))
+                    if wrong.size:
+                        i = wrong[0]
+                        raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
+                                         f"{p[i]}∘{t} = {composed[i][:12].tolist()} which is not a row")
+                    right[t][p], fresh = found, ~reached[found]  # found: distinct, as p -> p∘t is one-to-one
+                    found_as.append((found[fresh], p[fresh], t))
+                    new.append(found[fresh])
+                    reached[found] = True
+            frontier, by = np.concatenate(new), list(right)  # new rows times every generator
+    columns = np.empty((order, order), dtype=np.intp)  # columns[h] = table[:, h]
+    columns[0] = np.arange(order)
+    for h, q, t in found_as:
+        columns[h] = right[t][columns[q]]
+    return np.ascontiguousarray(columns.T)
 
 
 def _roll_perms(shape, shifts):
     """Permutations of np.roll(x, s, axis=all) for every shift s in `shifts`."""
     grid = np.arange(int(np.prod(shape))).reshape(shape)
     axes = tuple(range(len(shape)))
-    return np.stack([np.roll(grid, s, axis=axes).ravel() for s in shifts])
+    perms = np.empty((len(shifts), grid.size), dtype=np.intp)
+    for k, s in enumerate(shifts):
+        perms[k] = np.roll(grid, s, axis=axes).ravel()
+    return perms
 
 
 def cyclic(n):
-    """Z_n shifting a ring of n pixels: element m is np.roll(x, m)."""
-    _checks.positive("n", n, integer=True)
+    """Z_n shifting a ring of n pixels: element m is np.roll(x, m). n <= MAX_ORDER (4096)."""
+    n = _checks.size("n", n)
+    _check_size("n", n, n)
     return Group(f"Z_{n}", (n,), _roll_perms((n,), [(m,) for m in range(n)]), factors=(n,))
 
 
 def translations(shape):
-    """Z_h x Z_w translating an h x w torus: element a*w + b is np.roll(x, (a, b), (0, 1))."""
+    """Z_h x Z_w translating an h x w torus: element a*w + b is np.roll(x, (a, b), (0, 1)).
+    h * w <= MAX_ORDER (4096)."""
     if not (isinstance(shape, tuple) and len(shape) == 2):
         raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
-    h, w = (_checks.positive(f"shape[{i}]", s, integer=True) for i, s in enumerate(shape))
+    h, w = (_checks.size(f"shape[{i}]", s) for i, s in enumerate(shape))
+    _check_size("shape", h * w, h * w)
     shifts = [(a, b) for a in range(h) for b in range(w)]
     return Group(f"Z_{h}xZ_{w}", (h, w), _roll_perms((h, w), shifts), factors=(h, w))
 
 
 def rotations(n):
-    """C_4 rotating an n x n image by 90°: element k is np.rot90(x, k)."""
-    _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation")
+    """C_4 rotating an n x n image by 90°: element k is np.rot90(x, k). 4 n² <= MAX_SIZE."""
+    n = _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation")
+    _check_size("n", 4, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return Group(f"C_4({n}x{n})", (n, n), np.stack([np.rot90(grid, k).ravel() for k in range(4)]),
                  factors=(4,))
@@ -147,13 +244,13 @@ def rotations(n):
 
 def generate(shape, generators, name="generated"):
     """The group generated by pixel permutations (each an int array of n_pixels, in the
-    convention of `perms`), found by closure; elements in breadth-first order from 0."""
+    convention of `perms`), found by closure; elements in breadth-first order from 0.
+    The closure stops with a ValueError once it passes MAX_ORDER or MAX_SIZE (see Group)."""
     if not isinstance(shape, (tuple, list)) or not shape:
         raise TypeError(f"shape: expected a tuple such as (n,) or (h, w), got {type(shape).__name__} {shape!r}")
-    shape = tuple(shape)
-    for i, s in enumerate(shape):
-        _checks.positive(f"shape[{i}]", s, integer=True)
-    n = int(np.prod(shape))
+    shape = tuple(_checks.size(f"shape[{i}]", s) for i, s in enumerate(shape))
+    n = math.prod(shape)
+    _check_size("shape", 1, n)
     if not isinstance(generators, (list, tuple)) and not (
             isinstance(generators, np.ndarray) and generators.ndim == 2):
         raise TypeError("generators: expected a list of permutations (int arrays of "
@@ -168,6 +265,7 @@ def generate(shape, generators, name="generated"):
             raise ValueError(f"generators[{i}]: expected an int array of pixel indices, got dtype {p.dtype}")
         gens.append(_check_perms(f"generators[{i}]", p.reshape(1, n), shape, identity_first=False)[0])
     found, frontier = {np.arange(n).tobytes(): np.arange(n)}, [np.arange(n)]
+    limit = min(MAX_ORDER, MAX_SIZE // n)
     while frontier:
         new = []
         for p in frontier:
@@ -176,36 +274,43 @@ def generate(shape, generators, name="generated"):
                 if q.tobytes() not in found:
                     found[q.tobytes()] = q
                     new.append(q)
+            if len(found) > limit:
+                raise ValueError(f"generators: expected a group of order <= {limit} (MAX_ORDER = {MAX_ORDER}, "
+                                 f"|G| * n_pixels <= MAX_SIZE = {MAX_SIZE} with {n} pixels), got more than "
+                                 f"{limit} elements; the closure was stopped there")
         frontier = new
     return Group(name, shape, np.stack(list(found.values())))
 
 
 def translations_rotations(n):
-    """Translations and 90° rotations of an n x n torus (order 4n², not commutative)."""
-    _at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation does, so fewer than "
-              "4n² elements")
+    """Translations and 90° rotations of an n x n torus (order 4n², not commutative; n <= 32)."""
+    n = _at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation does, so fewer than "
+                  "4n² elements")
+    _check_size("n", 4 * n * n, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.roll(grid, 1, axis=1).ravel(), np.rot90(grid).ravel()],
                     name=f"p4({n}x{n})")
 
 
 def dihedral(n):
-    """Rotations by 90° and reflections of an n x n image (order 8)."""
-    _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation and reflection")
+    """Rotations by 90° and reflections of an n x n image (order 8; 8 n² <= MAX_SIZE)."""
+    n = _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation and reflection")
+    _check_size("n", 8, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.rot90(grid).ravel(), grid[:, ::-1].ravel()], name=f"D_4({n}x{n})")
 
 
 def _at_least(name, n, minimum, why):
-    """n an integer >= minimum, or a ValueError saying why smaller n give a smaller group."""
-    _checks.positive(name, n, integer=True)
+    """n (as a Python int) an integer >= minimum, or a ValueError saying why smaller n give a smaller group."""
+    n = _checks.size(name, n)
     if n < minimum:
         raise ValueError(f"{name}: expected n >= {minimum} ({why}), got {n}")
+    return n
 
 
 def interpolated_rotation(X, degrees):
     """Rotate images X (B, n, n) by any angle about the grid centre with bilinear
-    interpolation (pixels taken from outside the grid count as 0) -> (B, n, n).
+    interpolation (pixels taken from outside the grid count as 0) -> (B, n, n); n <= MAX_ROTATED (64).
 
     Opt-in and NOT a group action: it blurs and loses the corners, so ten rotations by
     36° do not give back X (exact permutations such as `rotations` do). At multiples of
@@ -218,6 +323,9 @@ def interpolated_rotation(X, degrees):
             or not np.isfinite(degrees):
         raise TypeError(f"degrees: expected a finite number, got {_checks._describe(degrees)}")
     n = X.shape[1]
+    if n > MAX_ROTATED:
+        raise ValueError(f"X: expected images of at most {MAX_ROTATED} x {MAX_ROTATED} pixels (the dense "
+                         f"interpolation matrix is (n², n²)), got {n} x {n}")
     return (X.reshape(len(X), -1) @ _bilinear_rotation_matrix(n, degrees).T).reshape(X.shape)
 
 

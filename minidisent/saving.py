@@ -7,27 +7,46 @@ A file is a numpy .npz archive read with allow_pickle=False, so loading never ru
                           operator's name, and anything else the caller adds (seed, errors…)
     "params/<key>"        one array per parameter, stored bit for bit
 Loading checks the tag, the meta and that the parameters fit the model the meta names;
-a truncated, foreign or mismatched file raises a ValueError that says what is wrong.
+a truncated, foreign, mismatched or hostile file raises a ValueError naming the file. A
+file is hostile until checked, and checking costs little: only a regular file is opened,
+the zip directory is checked (names, count, declared sizes, compression ratio) before any
+entry is inflated, meta is bounded (MAX_META characters, sizes up to MAX_WIDTH, at most
+MAX_PARAMS parameters) and the parameter shapes are computed from it (expected_shapes),
+so no model is built and no entry is inflated beyond the size its array must have.
 
     meta = saving.describe(model, op, seed=0)
     saving.save("model.npz", params, meta)
     params, meta = saving.load("model.npz")
     model, op, params, meta = saving.restore("model.npz", groups.cyclic(16))
 """
+import errno
 import hashlib
 import json
+import math
 import os
+import re
 import tempfile
+import types
+import zipfile
 
 import numpy as np
 
 from . import _checks, models, operators
 
 FORMAT, VERSION = "minidisent-params", 1
-# How each model kind is rebuilt from meta; extend with new kinds.
+# How each model kind is rebuilt from meta; extend with new kinds (and expected_shapes).
 MODELS = {"linear": lambda m: models.linear(tuple(m["shape"]), m["latent_dim"]),
           "mlp": lambda m: models.mlp(tuple(m["shape"]), m["latent_dim"], tuple(m["hidden"]))}
 REQUIRED = ("model", "shape", "latent_dim", "group", "operator")
+# Bounds on what a file may declare, checked before anything is built or inflated.
+MAX_PARAMS = 10 ** 8      # parameters in total (800 MB of float64)
+MAX_WIDTH = 2 ** 24       # pixels of an image, latent_dim, each hidden width, group order
+MAX_LAYERS = 16           # hidden layers of an mlp
+MAX_META = 2 ** 16        # characters of meta's JSON text
+MAX_ENTRIES = 3 + 4 * (MAX_LAYERS + 1)  # format, version, meta and the parameters
+HEADER = 10_000           # bytes read to parse a .npy header (numpy's own bound)
+ENTRIES = {"format.npy": 1024, "version.npy": 1024, "meta.npy": HEADER + 4 * MAX_META}  # name -> max bytes
+PARAM = re.compile(r"params/(\w{1,64})\.npy")
 
 
 def fingerprint(group):
@@ -49,101 +68,235 @@ def describe(model, op, **extra):
     return {**meta, **extra}
 
 
-def _model(meta, where):
-    """The model meta names, after checking meta has what it needs."""
+def _short(value, most=60):
+    text = repr(value)
+    return text if len(text) <= most else text[:most] + "..."
+
+
+def _check_meta(meta, where):
+    """A ValueError naming `where` unless meta is a dict with REQUIRED keys of the right types
+    and sizes within the bounds above (checked arithmetically: nothing is built)."""
     if not isinstance(meta, dict) or any(k not in meta for k in REQUIRED):
-        got = sorted(meta) if isinstance(meta, dict) else type(meta).__name__
+        got = sorted(map(str, meta)) if isinstance(meta, dict) else type(meta).__name__
         raise ValueError(f"{where}meta: expected a dict with the keys {list(REQUIRED)} (see saving.describe), got {got}")
-    if meta["model"] not in MODELS:
-        raise ValueError(f"{where}meta['model']: expected one of {sorted(MODELS)}, got {meta['model']!r}")
-    try:
-        return MODELS[meta["model"]](meta)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"{where}meta: expected the sizes of a {meta['model']} model, got {error}") from None
+
+    def size(key, value, limit=MAX_WIDTH):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
+            raise ValueError(f"{where}meta[{key}]: expected an integer in [1, {limit}], got {_short(value)}")
+
+    def sizes(key, value, most):
+        if not isinstance(value, (list, tuple)) or len(value) > most:
+            raise ValueError(f"{where}meta[{key}]: expected a list of at most {most} sizes, got {_short(value)}")
+        for i, s in enumerate(value):
+            size(f"{key}][{i}", s)
+
+    def text(key, value, choices=None):
+        if not isinstance(value, str) or choices is not None and value not in choices:
+            what = f"one of {sorted(choices)}" if choices is not None else "a name (text)"
+            raise ValueError(f"{where}meta[{key}]: expected {what}, got {_short(value)}")
+
+    text("'model'", meta["model"], MODELS)
+    text("'operator'", meta["operator"])
+    sizes("'shape'", meta["shape"], 8)
+    if not meta["shape"] or math.prod(meta["shape"]) > MAX_WIDTH:
+        raise ValueError(f"{where}meta['shape']: expected images of 1 to {MAX_WIDTH} pixels, got {meta['shape']}")
+    size("'latent_dim'", meta["latent_dim"])
+    if meta["model"] == "mlp":
+        sizes("'hidden'", meta.get("hidden"), MAX_LAYERS)
+    group = meta["group"]
+    if not isinstance(group, dict) or any(k not in group for k in ("name", "shape", "order", "fingerprint")):
+        raise ValueError(f"{where}meta['group']: expected a dict with name, shape, order and fingerprint "
+                         f"(see saving.describe), got {_short(group)}")
+    text("'group']['name'", group["name"])
+    text("'group']['fingerprint'", group["fingerprint"])
+    sizes("'group']['shape'", group["shape"], 8)
+    size("'group']['order'", group["order"])
+    total = sum(math.prod(s) for s in expected_shapes(meta).values())
+    if total > MAX_PARAMS:
+        raise ValueError(f"{where}meta: expected a model of at most {MAX_PARAMS} parameters, got a "
+                         f"{meta['model']} model of {total} (shape {meta['shape']}, latent_dim {meta['latent_dim']})")
 
 
-def _fit(model, params, where):
+def expected_shapes(meta):
+    """{key: shape} of the parameters of the model meta names: model.shapes, which the model
+    constructors compute from the sizes alone (nothing drawn or allocated)."""
+    return MODELS[meta["model"]](meta).shapes
+
+
+def _model(meta, where):
+    """The model meta names, after checking meta (cheap: models.linear/mlp draw nothing)."""
+    _check_meta(meta, where)
+    return MODELS[meta["model"]](meta)
+
+
+def _fit(meta, params, where):
+    """A ValueError unless params hold exactly the finite float arrays of expected_shapes(meta)."""
     try:
-        models.check_params(model, params)
+        _checks.param_shapes("params", params, expected_shapes(meta), exact=True)
+        for k, v in params.items():
+            _checks.finite_floats(f"params[{k!r}]", v)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{where}the parameters do not fit the {model.name} model named in meta: {error}") from None
+        raise ValueError(f"{where}the parameters do not fit the {meta['model']} model named in meta: {error}") from None
 
 
 def save(path, params, meta):
     """Write params (dict of float arrays) and meta (JSON-able dict, see `describe`) to path
-    (written whole or not at all). Raises ValueError if params do not fit the model in meta."""
-    _fit(_model(meta, ""), params, "params: ")
+    (written whole or not at all: no temporary file is left behind on any failure).
+    Raises ValueError if params do not fit the model in meta, OSError naming path if it
+    cannot be written (a directory, a missing or unwritable folder)."""
+    _check_meta(meta, "")
+    _fit(meta, params, "params: ")
     try:
         text = json.dumps(meta, sort_keys=True)
     except TypeError as error:
         raise TypeError(f"meta: expected JSON values (numbers, text, lists, dicts), got {error}") from None
+    if len(text) > MAX_META:
+        raise ValueError(f"meta: expected at most {MAX_META} characters of JSON (load refuses more), got {len(text)}")
     arrays = {"format": np.array(FORMAT), "version": np.array(VERSION), "meta": np.array(text)}
     arrays.update({f"params/{k}": np.asarray(v) for k, v in params.items()})
+    path = os.fspath(path)
+    if not path:
+        raise ValueError("path: expected a file name, got ''")
     folder = os.path.dirname(os.path.abspath(path))
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as f:
-        try:
-            np.savez(f, **arrays)  # a file object: no ".npz" appended to the name
-        except BaseException:
-            os.remove(f.name)
-            raise
-    os.chmod(f.name, 0o644)
-    os.replace(f.name, path)
-
-
-def _read(path):
-    """Every array in the archive at path, or a ValueError for a file that is not one."""
-    def unreadable(error):
-        why = ("it is neither .npy nor .npz, and unpickling it is never tried" if "pickle" in str(error)
-               else f"{type(error).__name__}: {error}")
-        return ValueError(f"{path}: expected a minidisent parameter file (.npz), got a file numpy cannot "
-                          f"read as one (truncated or foreign?): {why}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(errno.EISDIR, "path: expected a file name to write, got a folder", path)
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(errno.ENOENT, f"path: no folder {folder} to write the file into", path)
     try:
-        archive = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    except OSError as error:  # reported by the target, not by a random temporary name
+        raise type(error)(error.errno, f"path: cannot write into {folder}: {error.strerror}", path) from None
+    try:
+        with os.fdopen(handle, "wb") as f:
+            np.savez(f, **arrays)  # a file object: no ".npz" appended to the name
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
         raise
-    except Exception as error:  # zip, zlib, format and pickle errors of numpy and zipfile
-        raise unreadable(error) from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"{path}: expected an .npz archive, got a single .npy array of shape {np.shape(archive)}")
-    with archive:
+
+
+def _foreign(path, why):
+    return ValueError(f"{path}: expected a minidisent parameter file (.npz), got a file numpy cannot "
+                      f"read as one (truncated or foreign?): {why}")
+
+
+def _open(path):
+    """(file, zip archive, {name: ZipInfo}) of path, checked from its directory alone (see
+    _checks.zip_members): a regular file, few entries of known names, sizes within bounds."""
+    f = _checks.regular_file(path)
+    try:
+        head = f.read(HEADER)
+        if head.startswith(b"\x93NUMPY"):
+            try:
+                why = f"a single .npy array of shape {_checks.npy_header(head)[0]}"
+            except ValueError as error:
+                raise _foreign(path, error) from None
+            raise ValueError(f"{path}: expected an .npz archive, got {why}")
+        limit = lambda name: ENTRIES.get(name, HEADER + 16 * MAX_PARAMS if PARAM.fullmatch(name) else None)
         try:
-            return {k: archive[k] for k in archive.files}
-        except Exception as error:
-            raise unreadable(error) from None
+            return (f,) + _checks.zip_members(f, limit, MAX_ENTRIES)
+        except ValueError as error:
+            raise ValueError(f"{path}: expected an archive written by saving.save (entries {sorted(ENTRIES)} "
+                             f"and params/<key>.npy), got {error}; nothing inflated") from None
+        except zipfile.BadZipFile as error:
+            why = "it is neither .npy nor .npz, and unpickling it is never tried" if head[:1] == b"\x80" else error
+            raise _foreign(path, why) from None
+    except BaseException:
+        f.close()
+        raise
+
+
+def _header(archive, info, path):
+    try:
+        return _checks.npy_member(archive, info, HEADER)
+    except ValueError as error:
+        raise _foreign(path, error) from None
+
+
+def _array(archive, info, path):
+    try:
+        return _checks.npy_array(archive, info)
+    except ValueError as error:
+        raise _foreign(path, error) from None
+
+
+def _scalar(archive, entries, name, kinds, path):
+    """The 0-d array stored under name, None if absent or not 0-d of a dtype kind in `kinds`."""
+    if name not in entries:
+        return None
+    shape, dtype = _header(archive, entries[name], path)
+    return _array(archive, entries[name], path) if shape == () and dtype.kind in kinds else None
 
 
 def load(path):
     """(params, meta) saved by `save`, after checking the tag, the meta and that params fit
-    the model meta names. Raises ValueError for a truncated, foreign or mismatched file."""
-    arrays = _read(path)
-    tag = arrays.get("format")
-    if tag is None or tag.shape != () or tag.dtype.kind != "U" or str(tag) != FORMAT:
-        raise ValueError(f"{path}: expected the format tag {FORMAT!r}, got "
-                         f"{'none' if tag is None else repr(tag.tolist())} (not a file written by saving.save)")
-    version = arrays.get("version")
-    if version is None or version.shape != () or version.dtype.kind not in "iu" or not 1 <= version <= VERSION:
-        raise ValueError(f"{path}: expected format version 1..{VERSION}, got "
-                         f"{'none' if version is None else version.tolist()}")
-    try:
-        meta = json.loads(str(arrays["meta"]))
-    except (KeyError, ValueError) as error:
-        raise ValueError(f"{path}: expected meta as JSON text, got {type(error).__name__}: {error}") from None
-    params = {k[len("params/"):]: v for k, v in arrays.items() if k.startswith("params/")}
-    _fit(_model(meta, f"{path}: "), params, f"{path}: ")
+    the model meta names. Raises ValueError naming path for a truncated, foreign, mismatched
+    or hostile file, checking sizes before inflating or building anything."""
+    f, archive, entries = _open(path)
+    with f, archive:
+        tag = _scalar(archive, entries, "format.npy", "U", path)
+        if tag is None or str(tag) != FORMAT:
+            raise ValueError(f"{path}: expected the format tag {FORMAT!r}, got "
+                             f"{'none' if tag is None else repr(tag.tolist())} (not a file written by saving.save)")
+        version = _scalar(archive, entries, "version.npy", "iu", path)
+        if version is None or not 1 <= version <= VERSION:
+            raise ValueError(f"{path}: expected format version 1..{VERSION}, got "
+                             f"{'none' if version is None else version.tolist()}")
+        text = _scalar(archive, entries, "meta.npy", "U", path)
+        try:
+            if text is None:
+                raise ValueError("no text entry 'meta'")
+            meta = json.loads(str(text))
+        except (ValueError, RecursionError) as error:
+            raise ValueError(f"{path}: expected meta as JSON text, got {type(error).__name__}: "
+                             f"{_short(str(error))}") from None
+        _check_meta(meta, f"{path}: ")
+        shapes = expected_shapes(meta)
+        declared = {PARAM.fullmatch(name)[1]: info for name, info in entries.items() if PARAM.fullmatch(name)}
+        stubs = {k: types.SimpleNamespace(shape=shapes.get(k, ())) for k in declared}
+        try:
+            _checks.param_shapes("params", stubs, shapes, exact=True)
+            for k, shape in shapes.items():  # the declared size bounds the array: no inflating past it
+                if declared[k].file_size > HEADER + 16 * math.prod(shape):
+                    raise ValueError(f"params[{k!r}]: expected an array {shape}, got an entry declaring "
+                                     f"{declared[k].file_size} bytes (not inflated)")
+            for k, shape in shapes.items():
+                got, dtype = _header(archive, declared[k], path)
+                if dtype.kind != "f":
+                    raise ValueError(f"params[{k!r}]: expected a float array, got dtype {dtype}")
+                _checks.param_shapes("params", {k: types.SimpleNamespace(shape=got)}, {k: shape})
+        except ValueError as error:
+            if str(error).startswith(str(path)):
+                raise
+            raise ValueError(f"{path}: the parameters do not fit the {meta['model']} model named in meta: "
+                             f"{error}") from None
+        params = {k: _array(archive, declared[k], path) for k in shapes}
+    _fit(meta, params, f"{path}: ")
     return params, meta
 
 
 def restore(path, group):
     """(model, op, params, meta) from path, with the operator rebuilt on `group`, which must be
-    the group recorded in the file (same name, order and fingerprint of its perms)."""
+    the group recorded in the file (same name, shape, order and fingerprint of its perms) and
+    act on images of the model's shape."""
     params, meta = load(path)
+    _checks.group("group", group)
     saved = meta["group"]
-    if not isinstance(saved, dict) or saved.get("fingerprint") != fingerprint(group) \
-            or saved.get("order") != group.order:
-        raise ValueError(f"group: expected the group the file was saved with ({saved}), got {group} "
-                         f"with fingerprint {fingerprint(group)}")
+    if (saved["name"], tuple(saved["shape"]), saved["order"], saved["fingerprint"]) != \
+            (group.name, group.shape, group.order, fingerprint(group)):
+        raise ValueError(f"group: expected the group the file was saved with ({_short(saved, 200)}), got {group} "
+                         f"with fingerprint {fingerprint(group)} (file {path})")
+    if tuple(meta["shape"]) != group.shape:
+        raise ValueError(f"{path}: meta['shape']: expected the shape {group.shape} of the group, got {meta['shape']}")
     if meta["operator"] not in operators.OPERATORS:
         raise ValueError(f"{path}: meta['operator']: expected one of {sorted(operators.OPERATORS)}, "
                          f"got {meta['operator']!r}")
     model = _model(meta, f"{path}: ")
-    return model, operators.OPERATORS[meta["operator"]](group, model.latent_dim), params, meta
+    try:
+        op = operators.OPERATORS[meta["operator"]](group, model.latent_dim)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{path}: meta: the {meta['operator']} operator cannot be built on {group} with "
+                         f"latent_dim {model.latent_dim}: {error}") from None
+    return model, op, params, meta

@@ -62,6 +62,10 @@ CASES = [
     bad(lambda: groups.Group("x", (3,), [[0, 1, 2], [1, 0, 2], [1, 2, 0]]), ValueError, "perms", "closed under composition", "not a row"),
     bad(lambda: groups.Group("x", (3,), [[0, 1, 2], [1, 2, 0], [1, 2, 0]]), ValueError, "perms", "distinct", "row 2 equal to row 1"),
     bad(lambda: groups.Group("x", (3,), [[1, 2, 0], [0, 1, 2], [2, 0, 1]]), ValueError, "perms", "row 0 to be the identity", "got [1, 2, 0]"),
+    bad(lambda: groups.cyclic(10 ** 6), ValueError, "n", "order <= 4096", "order 1000000"),
+    bad(lambda: groups.translations((2000, 2000)), ValueError, "shape", "|G| * n_pixels <= 16777216", "order 4000000"),
+    bad(lambda: groups.Group("x", (8,), Z8.perms, factors=(2, 4)), ValueError, "factors", "Z_2 x Z_4", "1∘3 = 4"),
+    bad(lambda: groups.interpolated_rotation(np.zeros((1, 200, 200)), 30.0), ValueError, "X", "at most 64 x 64", "200 x 200"),
     # groups: acting on images
     bad(lambda: Z8.act(np.zeros((3, 4, 2)), np.zeros(3, int)), ValueError, "X", "(B, 8)", "(3, 4, 2)"),
     bad(lambda: Z8.act(np.zeros(16), 1), ValueError, "X", "(8,)", "(16,)"),
@@ -161,6 +165,8 @@ CASES = [
     bad(lambda: saving.save("unused.npz", P_LIN16, saving.describe(LIN, SHIFT)), ValueError, "params", "do not fit the linear model", "(8, 16)"),
     bad(lambda: saving.save("unused.npz", P_LIN, {"model": "linear"}), ValueError, "meta", "keys ['model', 'shape'", "got ['model']"),
     bad(lambda: saving.save("unused.npz", P_LIN, {**saving.describe(LIN, SHIFT), "model": "cnn"}), ValueError, "meta['model']", "one of ['linear', 'mlp']", "'cnn'"),
+    bad(lambda: saving.save("", P_LIN, saving.describe(LIN, SHIFT)), ValueError, "path", "a file name", "''"),
+    bad(lambda: saving.save("unused.npz", P_LIN, {**saving.describe(LIN, SHIFT), "latent_dim": [8]}), ValueError, "meta['latent_dim']", "integer in [1, 16777216]", "[8]"),
     # experiments
     bad(lambda: recipes.build("cnn", "shift", Z8, 8), ValueError, "kind", "one of ['linear', 'mlp']", "'cnn'"),
     bad(lambda: recipes.build("linear", "rotation", Z8, 8), ValueError, "operator", "one of", "'rotation'"),
