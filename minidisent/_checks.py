@@ -270,112 +270,61 @@ def size(name, value, limit=None):
     return value
 
 
-def regular_file(path):
-    """path opened for binary reading, or a ValueError naming it if it is not a regular file (a
-    FIFO, a device, a folder: reading could block or never end). Never blocks: opened with
-    O_NONBLOCK, then its type read from the open descriptor (no race with a swapped file)."""
-    import os
-    import stat
-    handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    mode = os.fstat(handle).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(handle)
-        kind = {stat.S_IFDIR: "folder", stat.S_IFIFO: "FIFO (named pipe)", stat.S_IFCHR: "character device",
-                stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}.get(stat.S_IFMT(mode), "special file")
-        raise ValueError(f"{path}: expected a regular file, got a {kind} (not read: it could block or never end)")
-    return os.fdopen(handle, "rb")
+# --- groups: the door of Group and its constructors --------------------------------
+
+MAX_ORDER, MAX_SIZE = 4096, 2 ** 24  # |G| and |G| * n_pixels
 
 
-def npy_header(head):
-    """(shape, fortran_order, dtype, data offset) from the first bytes `head` of a .npy
-    stream (any header version); a ValueError if they do not start a .npy array."""
-    import io
-    fp = io.BytesIO(head)
-    try:
-        version = onp.lib.format.read_magic(fp)
-        if version == (1, 0):
-            shape, fortran, dtype = onp.lib.format.read_array_header_1_0(fp, max_header_size=len(head))
-        elif version in ((2, 0), (3, 0)):  # 3.0 differs only by a UTF-8 header (ASCII here)
-            shape, fortran, dtype = onp.lib.format.read_array_header_2_0(fp, max_header_size=len(head))
-        else:
-            raise ValueError(f"unknown .npy version {version}")
-    except Exception as error:  # ValueError, SyntaxError, struct.error... of a malformed header
-        raise ValueError(f"not a .npy header ({type(error).__name__}: {error})") from None
-    return shape, fortran, dtype, fp.tell()
+def permutations(name, perms, shape, identity_first=True):
+    perms = onp.asarray(perms)
+    n = int(onp.prod(shape))
+    if perms.ndim != 2 or perms.shape[1] != n or not onp.issubdtype(perms.dtype, onp.integer):
+        raise ValueError(f"{name}: expected an int array (|G|, {n}) for images of shape {shape}, "
+                         f"got shape {perms.shape} and dtype {perms.dtype}")
+    step = max(1, 2 ** 20 // max(1, n))  # rows sorted at once
+    bad = onp.concatenate([i + onp.flatnonzero(onp.any(onp.sort(perms[i:i + step], axis=1) != onp.arange(n), axis=1))
+                          for i in range(0, len(perms), step)] + [onp.zeros(0, int)])
+    if bad.size:
+        row = perms[bad[0]]
+        missing = onp.setdiff1d(onp.arange(n), row)[:5].tolist()
+        which = f"row {bad[0]} = " if len(perms) > 1 else ""
+        raise ValueError(f"{name}: expected a permutation of 0..{n - 1} in each row, got {which}"
+                         f"{row[:12].tolist()}{' ...' if n > 12 else ''} (missing {missing})")
+    if identity_first and not onp.array_equal(perms[0], onp.arange(n)):
+        raise ValueError(f"{name}: expected row 0 to be the identity permutation, got "
+                         f"{perms[0][:12].tolist()}{' ...' if n > 12 else ''}")
+    return perms.astype(onp.intp, copy=False)
 
 
-def npy_member(archive, info, header=10_000):
-    """(shape, dtype) of the .npy entry `info` of a zipfile.ZipFile, inflating at most `header`
-    bytes, after checking that its declared size is exactly that of such an array. A
-    ValueError for a bad header or stream, an object or record dtype (never unpickled)."""
-    import math
-    try:
-        with archive.open(info) as f:
-            shape, _, dtype, start = npy_header(f.read(min(info.file_size, header)))
-    except Exception as error:  # a bad header, CRC or deflate stream
-        raise ValueError(f"entry {info.filename!r}: {type(error).__name__}: {error}") from None
-    if dtype.hasobject or dtype.fields is not None or dtype.shape != ():
-        raise ValueError(f"entry {info.filename!r} holds Python objects or records (dtype {dtype}), never unpickled")
-    if info.file_size != start + math.prod(shape) * dtype.itemsize:
-        raise ValueError(f"entry {info.filename!r} declares {info.file_size} bytes, expected "
-                         f"{start + math.prod(shape) * dtype.itemsize} for an array {shape} of {dtype}")
-    return shape, dtype
+def group_size(name, order, n_pixels):
+    """order and n_pixels (Python ints) within MAX_ORDER and MAX_SIZE, else a ValueError."""
+    if order > MAX_ORDER or order * n_pixels > MAX_SIZE:
+        raise ValueError(f"{name}: expected a group of order <= {MAX_ORDER} with |G| * n_pixels <= {MAX_SIZE} "
+                         f"(2**24), got order {order} on {n_pixels} pixels (|G| * n_pixels = {order * n_pixels}): "
+                         "its perms and multiplication table would not fit sensibly in memory")
 
 
-def npy_array(archive, info):
-    """The array in the .npy entry `info` of a zipfile.ZipFile, never unpickled; ValueError if unreadable."""
-    try:
-        with archive.open(info) as f:
-            return onp.lib.format.read_array(f, allow_pickle=False)
-    except Exception as error:  # CRC, deflate, truncation, pickle refused
-        raise ValueError(f"entry {info.filename!r}: {type(error).__name__}: {error}") from None
+def factors(table, factors):
+    """A ValueError unless element g has the mixed-radix coordinates m(g) in Z_{n_1} x ... x Z_{n_k}:
+    m(g∘h) = m(g) + m(h) (mod n). Checking the k generators e_i is enough: if e_i∘h has the
+    coordinates of h plus the unit vector u_i for every h, every g is a product of generators
+    with m(g) counting them, and by associativity g∘h adds m(g) to m(h). Cost k |G|."""
+    n = onp.array(factors)
+    coords = onp.stack(onp.unravel_index(onp.arange(len(table)), factors), axis=1)  # (|G|, k)
+    for i, unit in enumerate(onp.eye(len(factors), dtype=int) % n):
+        e = onp.ravel_multi_index(tuple(unit), factors)
+        expected = onp.ravel_multi_index(tuple(((coords + unit) % n).T), factors)
+        wrong = onp.flatnonzero(table[e] != expected)
+        if wrong.size:
+            h = wrong[0]
+            raise ValueError(f"factors: expected the group Z_{' x Z_'.join(map(str, factors))} in mixed radix "
+                             f"(element {e} generating factor {i}), got {e}∘{h} = {table[e, h]} instead of "
+                             f"{expected[h]}: these factors do not describe this group")
 
 
-def zip_members(f, limit, most):
-    """(zipfile.ZipFile, {name: ZipInfo}) of the zip file f, checked from its directory alone:
-    at most `most` entries (counted from the end record before the directory is parsed), no
-    name twice, every name with limit(name) not None, stored or deflated, unencrypted,
-    declaring at most limit(name) bytes and no more than deflate can give from its compressed
-    size (1032:1). A ValueError naming the problem; zipfile.BadZipFile if f is no zip file."""
-    import zipfile
-    declared = zip_entries(f)
-    if declared is not None and (declared[0] > most or declared[1] > 1024 * most):
-        raise ValueError(f"a zip directory declaring {declared[0]} entries in {declared[1]} bytes, "
-                         f"expected at most {most} entries")
-    f.seek(0)
-    try:
-        archive = zipfile.ZipFile(f)
-    except Exception as error:  # zipfile's, struct's and zlib's errors on a foreign file
-        raise zipfile.BadZipFile(f"{type(error).__name__}: {error}") from None
-    infos = archive.infolist()
-    names = [i.filename for i in infos]
-    problem = (f"{len(infos)} entries, expected at most {most}" if len(infos) > most
-               else "the same entry twice" if len(set(names)) < len(names) else None)
-    for i in infos if problem is None else ():
-        bound = limit(i.filename)
-        problem = (f"an unexpected entry {i.filename[:80]!r}" if bound is None else
-                   f"entry {i.filename!r} encrypted or compressed by method {i.compress_type}"
-                   if i.flag_bits & 1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else
-                   f"entry {i.filename!r} declaring {i.file_size} bytes, more than its bound {bound}"
-                   if i.file_size > bound else
-                   f"entry {i.filename!r} declaring {i.file_size} bytes from {i.compress_size} compressed "
-                   "(more than deflate can give)" if i.file_size > 1040 * i.compress_size + 64 else None)
-        if problem:
-            break
-    if problem:
-        archive.close()
-        raise ValueError(problem)
-    return archive, dict(zip(names, infos))
-
-
-def zip_entries(f):
-    """(entries, central directory size) declared by the end record of the zip file f (read
-    from its last 64 KiB only), or None if there is none; 0xFFFF.. values mean zip64."""
-    import struct
-    f.seek(0, 2)
-    f.seek(max(0, f.tell() - 22 - 65535))
-    tail = f.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        return None
-    return struct.unpack("<HI", tail[at + 10:at + 16])
+def at_least(name, n, minimum, why):
+    """n (as a Python int) an integer >= minimum, or a ValueError saying why smaller n give a smaller group."""
+    n = size(name, n)
+    if n < minimum:
+        raise ValueError(f"{name}: expected n >= {minimum} ({why}), got {n}")
+    return n

@@ -10,7 +10,7 @@ import numpy as np
 
 from . import _checks
 
-MAX_ORDER, MAX_SIZE = 4096, 2 ** 24  # |G| and |G| * n_pixels (see Group)
+from ._checks import MAX_ORDER, MAX_SIZE  # |G| and |G| * n_pixels (see Group)
 MAX_ROTATED = 64  # interpolated_rotation: n x n images, its dense matrix is (n², n²)
 
 
@@ -31,8 +31,8 @@ class Group:
         self.name, self.shape = name, tuple(int(s) for s in shape)
         perms = np.asarray(perms)
         if perms.ndim == 2:
-            _check_size("perms", len(perms), perms.shape[1])
-        self.perms = _check_perms("perms", perms, self.shape)
+            _checks.group_size("perms", len(perms), perms.shape[1])
+        self.perms = _checks.permutations("perms", perms, self.shape)
         self.order, self.n_pixels = self.perms.shape
         self.factors = None if factors is None else tuple(int(f) for f in factors)
         if self.factors is not None and math.prod(self.factors) != self.order:
@@ -41,7 +41,7 @@ class Group:
         self.inverse = np.argmin(self.table, axis=1)  # the h with g∘h == 0
         self.commutative = bool(np.array_equal(self.table, self.table.T))
         if self.factors is not None:
-            _check_factors(self.table, self.factors)
+            _checks.factors(self.table, self.factors)
 
     def __repr__(self):
         return f"Group({self.name!r}, shape={self.shape}, order={self.order})"
@@ -82,53 +82,6 @@ class Group:
                              "which has no cyclic factors")
         g = _checks.elements("g", g, self.order)
         return np.stack(np.unravel_index(g, self.factors), axis=1)
-
-
-def _check_perms(name, perms, shape, identity_first=True):
-    perms = np.asarray(perms)
-    n = int(np.prod(shape))
-    if perms.ndim != 2 or perms.shape[1] != n or not np.issubdtype(perms.dtype, np.integer):
-        raise ValueError(f"{name}: expected an int array (|G|, {n}) for images of shape {shape}, "
-                         f"got shape {perms.shape} and dtype {perms.dtype}")
-    step = max(1, 2 ** 20 // max(1, n))  # rows sorted at once
-    bad = np.concatenate([i + np.flatnonzero(np.any(np.sort(perms[i:i + step], axis=1) != np.arange(n), axis=1))
-                          for i in range(0, len(perms), step)] + [np.zeros(0, int)])
-    if bad.size:
-        row = perms[bad[0]]
-        missing = np.setdiff1d(np.arange(n), row)[:5].tolist()
-        which = f"row {bad[0]} = " if len(perms) > 1 else ""
-        raise ValueError(f"{name}: expected a permutation of 0..{n - 1} in each row, got {which}"
-                         f"{row[:12].tolist()}{' ...' if n > 12 else ''} (missing {missing})")
-    if identity_first and not np.array_equal(perms[0], np.arange(n)):
-        raise ValueError(f"{name}: expected row 0 to be the identity permutation, got "
-                         f"{perms[0][:12].tolist()}{' ...' if n > 12 else ''}")
-    return perms.astype(np.intp, copy=False)
-
-
-def _check_size(name, order, n_pixels):
-    """order and n_pixels (Python ints) within MAX_ORDER and MAX_SIZE, else a ValueError."""
-    if order > MAX_ORDER or order * n_pixels > MAX_SIZE:
-        raise ValueError(f"{name}: expected a group of order <= {MAX_ORDER} with |G| * n_pixels <= {MAX_SIZE} "
-                         f"(2**24), got order {order} on {n_pixels} pixels (|G| * n_pixels = {order * n_pixels}): "
-                         "its perms and multiplication table would not fit sensibly in memory")
-
-
-def _check_factors(table, factors):
-    """A ValueError unless element g has the mixed-radix coordinates m(g) in Z_{n_1} x ... x Z_{n_k}:
-    m(g∘h) = m(g) + m(h) (mod n). Checking the k generators e_i is enough: if e_i∘h has the
-    coordinates of h plus the unit vector u_i for every h, every g is a product of generators
-    with m(g) counting them, and by associativity g∘h adds m(g) to m(h). Cost k |G|."""
-    n = np.array(factors)
-    coords = np.stack(np.unravel_index(np.arange(len(table)), factors), axis=1)  # (|G|, k)
-    for i, unit in enumerate(np.eye(len(factors), dtype=int) % n):
-        e = np.ravel_multi_index(tuple(unit), factors)
-        expected = np.ravel_multi_index(tuple(((coords + unit) % n).T), factors)
-        wrong = np.flatnonzero(table[e] != expected)
-        if wrong.size:
-            h = wrong[0]
-            raise ValueError(f"factors: expected the group Z_{' x Z_'.join(map(str, factors))} in mixed radix "
-                             f"(element {e} generating factor {i}), got {e}∘{h} = {table[e, h]} instead of "
-                             f"{expected[h]}: these factors do not describe this group")
 
 
 def _base(perms):
@@ -218,7 +171,7 @@ def _roll_perms(shape, shifts):
 def cyclic(n):
     """Z_n shifting a ring of n pixels: element m is np.roll(x, m). n <= MAX_ORDER (4096)."""
     n = _checks.size("n", n)
-    _check_size("n", n, n)
+    _checks.group_size("n", n, n)
     return Group(f"Z_{n}", (n,), _roll_perms((n,), [(m,) for m in range(n)]), factors=(n,))
 
 
@@ -228,15 +181,15 @@ def translations(shape):
     if not (isinstance(shape, tuple) and len(shape) == 2):
         raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
     h, w = (_checks.size(f"shape[{i}]", s) for i, s in enumerate(shape))
-    _check_size("shape", h * w, h * w)
+    _checks.group_size("shape", h * w, h * w)
     shifts = [(a, b) for a in range(h) for b in range(w)]
     return Group(f"Z_{h}xZ_{w}", (h, w), _roll_perms((h, w), shifts), factors=(h, w))
 
 
 def rotations(n):
     """C_4 rotating an n x n image by 90°: element k is np.rot90(x, k). 4 n² <= MAX_SIZE."""
-    n = _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation")
-    _check_size("n", 4, n * n)
+    n = _checks.at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation")
+    _checks.group_size("n", 4, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return Group(f"C_4({n}x{n})", (n, n), np.stack([np.rot90(grid, k).ravel() for k in range(4)]),
                  factors=(4,))
@@ -250,7 +203,7 @@ def generate(shape, generators, name="generated"):
         raise TypeError(f"shape: expected a tuple such as (n,) or (h, w), got {type(shape).__name__} {shape!r}")
     shape = tuple(_checks.size(f"shape[{i}]", s) for i, s in enumerate(shape))
     n = math.prod(shape)
-    _check_size("shape", 1, n)
+    _checks.group_size("shape", 1, n)
     if not isinstance(generators, (list, tuple)) and not (
             isinstance(generators, np.ndarray) and generators.ndim == 2):
         raise TypeError("generators: expected a list of permutations (int arrays of "
@@ -263,7 +216,7 @@ def generate(shape, generators, name="generated"):
                              f"shape {shape} (shape ({n},) or {shape}), got shape {p.shape} ({p.size} entries)")
         if not np.issubdtype(p.dtype, np.integer):
             raise ValueError(f"generators[{i}]: expected an int array of pixel indices, got dtype {p.dtype}")
-        gens.append(_check_perms(f"generators[{i}]", p.reshape(1, n), shape, identity_first=False)[0])
+        gens.append(_checks.permutations(f"generators[{i}]", p.reshape(1, n), shape, identity_first=False)[0])
     found, frontier = {np.arange(n).tobytes(): np.arange(n)}, [np.arange(n)]
     limit = min(MAX_ORDER, MAX_SIZE // n)
     while frontier:
@@ -284,9 +237,9 @@ def generate(shape, generators, name="generated"):
 
 def translations_rotations(n):
     """Translations and 90° rotations of an n x n torus (order 4n², not commutative; n <= 32)."""
-    n = _at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation does, so fewer than "
+    n = _checks.at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation does, so fewer than "
                   "4n² elements")
-    _check_size("n", 4 * n * n, n * n)
+    _checks.group_size("n", 4 * n * n, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.roll(grid, 1, axis=1).ravel(), np.rot90(grid).ravel()],
                     name=f"p4({n}x{n})")
@@ -294,18 +247,10 @@ def translations_rotations(n):
 
 def dihedral(n):
     """Rotations by 90° and reflections of an n x n image (order 8; 8 n² <= MAX_SIZE)."""
-    n = _at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation and reflection")
-    _check_size("n", 8, n * n)
+    n = _checks.at_least("n", n, 2, "a 1 x 1 image is fixed by every rotation and reflection")
+    _checks.group_size("n", 8, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.rot90(grid).ravel(), grid[:, ::-1].ravel()], name=f"D_4({n}x{n})")
-
-
-def _at_least(name, n, minimum, why):
-    """n (as a Python int) an integer >= minimum, or a ValueError saying why smaller n give a smaller group."""
-    n = _checks.size(name, n)
-    if n < minimum:
-        raise ValueError(f"{name}: expected n >= {minimum} ({why}), got {n}")
-    return n
 
 
 def interpolated_rotation(X, degrees):

@@ -31,7 +31,7 @@ import zipfile
 
 import numpy as np
 
-from . import _checks, models, operators
+from . import _checks, _files, models, operators
 
 FORMAT, VERSION = "minidisent-params", 1
 # How each model kind is rebuilt from meta; extend with new kinds (and expected_shapes).
@@ -184,19 +184,19 @@ def _foreign(path, why):
 
 def _open(path):
     """(file, zip archive, {name: ZipInfo}) of path, checked from its directory alone (see
-    _checks.zip_members): a regular file, few entries of known names, sizes within bounds."""
-    f = _checks.regular_file(path)
+    _files.zip_members): a regular file, few entries of known names, sizes within bounds."""
+    f = _files.regular_file(path)
     try:
         head = f.read(HEADER)
         if head.startswith(b"\x93NUMPY"):
             try:
-                why = f"a single .npy array of shape {_checks.npy_header(head)[0]}"
+                why = f"a single .npy array of shape {_files.npy_header(head)[0]}"
             except ValueError as error:
                 raise _foreign(path, error) from None
             raise ValueError(f"{path}: expected an .npz archive, got {why}")
         limit = lambda name: ENTRIES.get(name, HEADER + 16 * MAX_PARAMS if PARAM.fullmatch(name) else None)
         try:
-            return (f,) + _checks.zip_members(f, limit, MAX_ENTRIES)
+            return (f,) + _files.zip_members(f, limit, MAX_ENTRIES)
         except ValueError as error:
             raise ValueError(f"{path}: expected an archive written by saving.save (entries {sorted(ENTRIES)} "
                              f"and params/<key>.npy), got {error}; nothing inflated") from None
@@ -210,14 +210,14 @@ def _open(path):
 
 def _header(archive, info, path):
     try:
-        return _checks.npy_member(archive, info, HEADER)
+        return _files.npy_member(archive, info, HEADER)
     except ValueError as error:
         raise _foreign(path, error) from None
 
 
 def _array(archive, info, path):
     try:
-        return _checks.npy_array(archive, info)
+        return _files.npy_array(archive, info)
     except ValueError as error:
         raise _foreign(path, error) from None
 
