@@ -18,11 +18,11 @@ import zipfile
 
 import numpy as np
 
-from . import _checks, experiments, groups, metrics, train
+from . import _checks, experiments, groups, train
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.npz")
 SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
-COUNT, CLASS_COUNTS = 1797, (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
+CLASS_COUNTS = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
 _MAX_BYTES = 1 << 20  # the archive's declared uncompressed size must stay below 1 MiB
 
 
@@ -49,9 +49,9 @@ def load(path=None):
     except Exception as error:  # zip, zlib, format and our own checks
         raise ValueError(f"path: expected the digits archive (.npz), got a corrupt or foreign file "
                          f"{path}: {type(error).__name__}: {error}") from None
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8) or \
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8) or not len(images) or \
             labels.dtype != np.uint8 or labels.shape != (len(images),):
-        raise ValueError(f"path: expected uint8 images (N, 8, 8) and uint8 labels (N,), got "
+        raise ValueError(f"path: expected uint8 images (N, 8, 8), N > 0, and uint8 labels (N,), got "
                          f"{images.dtype} {images.shape} and {labels.dtype} {labels.shape}")
     if images.max() > 16 or labels.max() > 9:
         raise ValueError(f"path: expected counts 0..16 and labels 0..9, got maxima "
@@ -190,13 +190,17 @@ def held_out_error(run):
     return float(_result(run, "errors")["prediction"]["all"])
 
 
+def predict(run, X, g):
+    """A trained run's guess of g·x for images X (B, *shape), g int (B,) -> (B, *shape)."""
+    return train.predict(*(_result(run, k) for k in ("model", "params", "op")), X, g)
+
+
 def per_image(run, X):
     """Per image x of X (B, *shape): the relative error of predicting every g·x from x,
     Σ_g ‖pred_g − g·x‖² / Σ_g ‖g·x‖² (B,), and the code radius ‖z[:2]‖ / ‖x‖ (B,), the
     size of the disentangled operator's first rotation plane."""
-    model, params, op = (_result(run, k) for k in ("model", "params", "op"))
-    G = op.group
-    pred = train.predict(model, params, op, np.repeat(X, G.order, axis=0), np.tile(np.arange(G.order), len(X)))
+    model, params, G = _result(run, "model"), _result(run, "params"), _result(run, "op").group
+    pred = predict(run, np.repeat(X, G.order, axis=0), np.tile(np.arange(G.order), len(X)))
     orbit = X.reshape(len(X), -1)[:, G.perms]  # (B, |G|, n): row g is g·x
     error = np.sum((pred.reshape(orbit.shape) - orbit) ** 2, axis=(1, 2)) / np.sum(orbit ** 2, axis=(1, 2))
     z = model.encode(params, X)
@@ -259,5 +263,31 @@ def orbit_grid(rows, columns=10, figsize=(10, 4), title=None):
         axes[r, 0].set_title(label, fontsize="small", loc="left")
     if title:
         fig.suptitle(title)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if title else 0.93, wspace=0.08, hspace=0.4)
+    return fig
+
+
+def defect_figure(x, curves, xlabel, figsize=(10, 6.6)):
+    """Three rows (per-image orbit error; its share of the orbit's motion; the disentangled
+    code radius) by one column per group. x {group: (k,)} and curves {group: {name: (k,)}}
+    with the names of defect_measures (medians per bin or per mixing step)."""
+    import matplotlib.pyplot as plt
+    rows = (("orbit error", lambda k: k.endswith(("shift", "disentangled"))),
+            ("error / orbit spread", lambda k: k.endswith("/ spread")),
+            ("code radius ‖z[:2]‖ / ‖x‖", lambda k: k.endswith("radius")))
+    fig, axes = plt.subplots(len(rows), len(curves), figsize=figsize, squeeze=False, sharex="col")
+    for c, (name, values) in enumerate(curves.items()):
+        for r, (ylabel, wanted) in enumerate(rows):
+            ax = axes[r, c]
+            for k, v in values.items():
+                if wanted(k):
+                    ax.plot(x[name], v, marker="o", markersize=4, label=k.replace(" / spread", ""),
+                            color="C0" if "shift" in k else "C3", ls="-" if k.startswith("linear") else "--")
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel(ylabel if c == 0 else "")
+            ax.grid(alpha=0.3)
+        axes[0, c].set_title(name)
+        axes[-1, c].set_xlabel(xlabel)
+        axes[0, c].legend(fontsize="x-small")
     fig.tight_layout()
     return fig
