@@ -18,7 +18,7 @@ import zipfile
 
 import numpy as np
 
-from . import _checks, experiments, groups, train
+from . import _checks, data, experiments, groups, train
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.npz")
 SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
@@ -173,16 +173,10 @@ def train_models(group, X_train, X_test, latent_dim, kinds=("linear", "mlp"),
     with `seed`), score it on pairs of the held-out X_test. steps: {kind: steps} (default the
     recipe's). Returns {(kind, operator): run}, run as returned by experiments.run."""
     rng = np.random.default_rng(seed)
-    train_pairs = _pairs(group, X_train, rng)
-    test_pairs = _pairs(group, X_test, rng)
+    train_pairs, test_pairs = data.pairs(group, X_train, rng), data.pairs(group, X_test, rng)
     return {(kind, op): experiments.run(kind, op, group, train_pairs, test_pairs, latent_dim=latent_dim,
                                         seed=seed, consistency=1.0, **({"steps": steps[kind]} if steps else {}))
             for kind in kinds for op in operators}
-
-
-def _pairs(group, X, rng):
-    g = rng.integers(0, group.order, size=len(X))
-    return X, g, group.act(X, g)
 
 
 def held_out_error(run):
