@@ -1,0 +1,287 @@
+"""Real handwritten digits (chapter 10): the vendored UCI digits, exact rotations of any
+order by polar sampling, each image's distance from symmetry, and the chapter's experiments.
+
+The data is the test set of the UCI "Optical Recognition of Handwritten Digits" (1,797
+images, 8 x 8, counts 0..16, 13 writers; see DIGITS.md for provenance and licence).
+
+Polar sampling. An image x on an h x w grid is read at the points
+    (row, col) = c + r_k (-sin θ_j, cos θ_j),   c = ((h-1)/2, (w-1)/2),
+    r_k = r_max (k+1)/radii,  θ_j = 2π j/angles
+by bilinear interpolation (points off the grid read 0), so θ turns counter-clockwise
+as the image is displayed (row 0 on top), the way np.rot90 turns. A rotation by 2π m/angles
+is then exactly np.roll(polar, m, axis=angle): a pixel permutation of the polar image.
+"""
+import functools
+import hashlib
+import os
+import zipfile
+
+import numpy as np
+
+from . import _checks, data, experiments, groups, train
+
+PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.npz")
+SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
+CLASS_COUNTS = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
+_MAX_BYTES = 1 << 20  # the archive's declared uncompressed size must stay below 1 MiB
+
+
+def load(path=None):
+    """The digits as (images float (1797, 8, 8) in [0, 1] (counts / 16), labels int (1797,)).
+    The vendored file (path None) is checked against its sha256; any file is read without
+    pickle, its zip directory and declared sizes checked before anything is inflated."""
+    path = PATH if path is None else path
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(4 * _MAX_BYTES + 1)
+        if path == PATH and hashlib.sha256(raw).hexdigest() != SHA256:
+            raise ValueError(f"sha256 {hashlib.sha256(raw).hexdigest()[:16]}..., expected {SHA256[:16]}...")
+        with zipfile.ZipFile(path) as archive:  # the directory only: nothing inflated yet
+            names = sorted(i.filename for i in archive.infolist())
+            size = sum(i.file_size for i in archive.infolist())
+        if names != ["images.npy", "labels.npy"] or size > _MAX_BYTES:
+            raise ValueError(f"members {names} of {size} bytes, expected images.npy and labels.npy "
+                             f"under {_MAX_BYTES} bytes")
+        with np.load(path, allow_pickle=False) as archive:
+            images, labels = archive["images"], archive["labels"]
+    except FileNotFoundError:
+        raise
+    except Exception as error:  # zip, zlib, format and our own checks
+        raise ValueError(f"path: expected the digits archive (.npz), got a corrupt or foreign file "
+                         f"{path}: {type(error).__name__}: {error}") from None
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8) or not len(images) or \
+            labels.dtype != np.uint8 or labels.shape != (len(images),):
+        raise ValueError(f"path: expected uint8 images (N, 8, 8), N > 0, and uint8 labels (N,), got "
+                         f"{images.dtype} {images.shape} and {labels.dtype} {labels.shape}")
+    if images.max() > 16 or labels.max() > 9:
+        raise ValueError(f"path: expected counts 0..16 and labels 0..9, got maxima "
+                         f"{images.max()} and {labels.max()}")
+    return images / 16.0, labels.astype(np.intp)
+
+
+# ---- polar sampling -----------------------------------------------------------------
+
+def inscribed_radius(shape):
+    """(min(h, w) - 1)/2: the largest circle about the centre whose points all lie between
+    pixel centres, the default r_max (the corners outside it are not sampled)."""
+    return (min(shape) - 1) / 2
+
+
+@functools.lru_cache(maxsize=16)
+def _matrix(shape, radii, angles, r_max):
+    h, w = shape
+    r = r_max * np.arange(1, radii + 1) / radii  # (radii,)
+    theta = 2 * np.pi * np.arange(angles) / angles  # (angles,)
+    rows = (h - 1) / 2 - r[:, None] * np.sin(theta)  # (radii, angles): θ counter-clockwise
+    cols = (w - 1) / 2 + r[:, None] * np.cos(theta)
+    rows, cols = rows.ravel(), cols.ravel()
+    i0, j0 = np.floor(rows).astype(int), np.floor(cols).astype(int)
+    fi, fj = rows - i0, cols - j0  # fractional parts in [0, 1)
+    M = np.zeros((radii * angles, h * w))
+    out = np.arange(radii * angles)
+    for di, dj, weight in ((0, 0, (1 - fi) * (1 - fj)), (0, 1, (1 - fi) * fj),
+                           (1, 0, fi * (1 - fj)), (1, 1, fi * fj)):
+        i, j = i0 + di, j0 + dj
+        inside = (i >= 0) & (i < h) & (j >= 0) & (j < w)  # off the grid: zero padding
+        np.add.at(M, (out[inside], (i * w + j)[inside]), weight[inside])
+    M.setflags(write=False)
+    return M
+
+
+def polar_matrix(shape, radii, angles, r_max=None):
+    """M (radii·angles, h·w) with polar(x).ravel() == M @ x.ravel(): each row holds the four
+    bilinear weights of one sample point (built once per size, cached, read-only)."""
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
+    for i, s in enumerate(shape):
+        _checks.positive(f"shape[{i}]", s, integer=True)
+    _checks.positive("radii", radii, integer=True)
+    _checks.positive("angles", angles, integer=True)
+    r_max = inscribed_radius(shape) if r_max is None else float(_checks.positive("r_max", r_max))
+    return _matrix(tuple(int(s) for s in shape), int(radii), int(angles), r_max)
+
+
+def polar(X, radii, angles, r_max=None):
+    """X (B, h, w) -> (B, radii, angles): X sampled at radii r_max (k+1)/radii and angles
+    2π j/angles about the centre (module docstring), r_max default inscribed_radius."""
+    X = np.asarray(X) if isinstance(X, (list, tuple)) else X
+    if not isinstance(X, np.ndarray) or X.ndim != 3:
+        raise ValueError(f"X: expected images (B, h, w), got {_checks._describe(X)}")
+    X = _checks.images("X", X, X.shape[1:])
+    M = polar_matrix(X.shape[1:], radii, angles, r_max)
+    return (X.reshape(len(X), -1) @ M.T).reshape(len(X), radii, angles)
+
+
+def cartesian(P, shape, r_max=None):
+    """The least-squares inverse of polar: P (B, radii, angles) -> (B, h, w), the image x of
+    least norm minimising ‖M x − p‖ (pixels no sample reads come back 0)."""
+    if not isinstance(P, np.ndarray) or P.ndim != 3:
+        raise ValueError(f"P: expected polar images (B, radii, angles), got {_checks._describe(P)}")
+    P = _checks.images("P", P, P.shape[1:])
+    M = polar_matrix(shape, P.shape[1], P.shape[2], r_max)
+    return (P.reshape(len(P), -1) @ np.linalg.pinv(M).T).reshape((len(P),) + tuple(shape))
+
+
+def polar_rotations(radii, angles, n):
+    """C_n acting on polar images (radii, angles): element k turns by 2πk/n counter-clockwise,
+    np.roll(p, k·angles/n, axis=1), an exact pixel permutation. factors=(n,)."""
+    _checks.positive("radii", radii, integer=True)
+    _checks.positive("angles", angles, integer=True)
+    _checks.positive("n", n, integer=True)
+    if angles % n:
+        raise ValueError(f"angles: expected a multiple of n = {n} (a turn by 2π/n must move whole "
+                         f"angle steps), got {angles}")
+    grid = np.arange(radii * angles).reshape(radii, angles)
+    perms = np.stack([np.roll(grid, k * (angles // n), axis=1).ravel() for k in range(n)])
+    return groups.Group(f"C_{n}(polar {radii}x{angles})", (radii, angles), perms, factors=(n,))
+
+
+def asymmetry(group, X):
+    """a(x) = min over h != e of ‖h·x − x‖ / ‖x‖: 0 exactly when x has a non-trivial
+    stabilizer. X (B, *group.shape) -> float (B,)."""
+    _checks.group("group", group)
+    X = _checks.images("X", X, group.shape)
+    flat = X.reshape(len(X), -1).astype(np.float64)
+    norms = np.linalg.norm(flat, axis=1)
+    if np.any(norms == 0):
+        raise ValueError(f"X: expected non-zero images (a is relative to ‖x‖), got image "
+                         f"{int(np.flatnonzero(norms == 0)[0])} all zeros")
+    chunk = max(1, 2 ** 22 // group.perms.size)
+    moved = [np.linalg.norm(flat[i:i + chunk, group.perms[1:]] - flat[i:i + chunk, None], axis=2).min(axis=1)
+             for i in range(0, len(flat), chunk)]  # (chunk,) each: min_h ‖h·x − x‖
+    return np.concatenate(moved) / norms
+
+
+def mixing(group, X, h, t):
+    """x_t = (1 − t) x + t h·x for images X (B, *shape): for an involution h (h∘h = e, such
+    as the half turn) x_{1/2} is exactly h-symmetric. -> (B, *shape)."""
+    _checks.nonnegative("t", t)
+    h = int(_checks.elements("h", [h], group.order)[0])
+    return (1 - t) * X + t * group.act(X, np.full(len(X), h))
+
+
+# ---- the experiments of chapter 10 --------------------------------------------------
+
+def _result(run, name):
+    """One field of a recipe's result (a dict today, a namedtuple after the recipes rename)."""
+    return run[name] if isinstance(run, dict) else getattr(run, name)
+
+
+def train_models(group, X_train, X_test, latent_dim, kinds=("linear", "mlp"),
+                 operators=("shift", "disentangled", "identity"), steps=None, seed=0):
+    """Train one model per kind x operator on pairs (x, g, g·x) of X_train (g uniform, drawn
+    with `seed`), score it on pairs of the held-out X_test. steps: {kind: steps} (default the
+    recipe's). Returns {(kind, operator): run}, run as returned by experiments.run."""
+    rng = np.random.default_rng(seed)
+    train_pairs, test_pairs = data.pairs(group, X_train, rng), data.pairs(group, X_test, rng)
+    return {(kind, op): experiments.run(kind, op, group, train_pairs, test_pairs, latent_dim=latent_dim,
+                                        seed=seed, consistency=1.0, **({"steps": steps[kind]} if steps else {}))
+            for kind in kinds for op in operators}
+
+
+def held_out_error(run):
+    """The relative prediction error of x2 on the held-out pairs."""
+    return float(_result(run, "errors")["prediction"]["all"])
+
+
+def predict(run, X, g):
+    """A trained run's guess of g·x for images X (B, *shape), g int (B,) -> (B, *shape)."""
+    return train.predict(*(_result(run, k) for k in ("model", "params", "op")), X, g)
+
+
+def per_image(run, X):
+    """Per image x of X (B, *shape): the relative error of predicting every g·x from x,
+    Σ_g ‖pred_g − g·x‖² / Σ_g ‖g·x‖² (B,), and the code radius ‖z[:2]‖ / ‖x‖ (B,), the
+    size of the disentangled operator's first rotation plane."""
+    model, params, G = _result(run, "model"), _result(run, "params"), _result(run, "op").group
+    pred = predict(run, np.repeat(X, G.order, axis=0), np.tile(np.arange(G.order), len(X)))
+    orbit = X.reshape(len(X), -1)[:, G.perms]  # (B, |G|, n): row g is g·x
+    error = np.sum((pred.reshape(orbit.shape) - orbit) ** 2, axis=(1, 2)) / np.sum(orbit ** 2, axis=(1, 2))
+    z = model.encode(params, X)
+    return error, np.linalg.norm(z[:, :2], axis=1) / np.linalg.norm(X.reshape(len(X), -1), axis=1)
+
+
+def orbit_spread(group, X):
+    """Per image: Σ_g ‖g·x − m‖² / Σ_g ‖g·x‖², m the orbit's mean (B,): the part of the
+    orbit that moves with g. A code that ignores g (the disentangled code at r = 0) misses
+    all of it; metrics.orbit_lower_bound is the same ratio over a batch."""
+    orbit = X.reshape(len(X), -1)[:, group.perms]  # (B, |G|, n)
+    return np.sum((orbit - orbit.mean(axis=1, keepdims=True)) ** 2, axis=(1, 2)) / np.sum(orbit ** 2, axis=(1, 2))
+
+
+def defect_measures(runs, group, X):
+    """On images X (B, *shape): a(x), and for every run {(kind, operator): run} whose operator
+    is shift or disentangled, per image the orbit error ("kind operator"), that error over
+    orbit_spread ("kind operator / spread": the share of the orbit's motion missed, 1 when
+    the code ignores g) and for the disentangled model the code radius ("kind radius").
+    Returns {name: float (B,)}."""
+    out, spread = {"a": asymmetry(group, X)}, orbit_spread(group, X)
+    for (kind, op), run in runs.items():
+        if op in ("shift", "disentangled"):
+            error, radius = per_image(run, X)
+            out[f"{kind} {op}"], out[f"{kind} {op} / spread"] = error, error / spread
+            if op == "disentangled":
+                out[f"{kind} radius"] = radius
+    return out
+
+
+def binned(a, values, edges):
+    """Median of each value array of `values` {label: (B,)} over the images whose a falls in
+    [edges[i], edges[i+1]). Returns (counts int (bins,), {label: medians (bins,)}) (NaN if empty)."""
+    which = np.digitize(a, edges) - 1  # bin index, -1 / len(edges)-1 outside
+    counts = np.array([np.sum(which == i) for i in range(len(edges) - 1)])
+    return counts, {k: np.array([np.median(v[which == i]) if counts[i] else np.nan
+                                 for i in range(len(edges) - 1)]) for k, v in values.items()}
+
+
+def results_table(rows):
+    """rows {group name: {(kind, operator): run}} -> text table of held-out errors."""
+    ops = ("shift", "disentangled", "identity")
+    lines = [f"{'group':<24} {'model':<7} " + " ".join(f"{o:>12}" for o in ops)]
+    for name, runs in rows.items():
+        for kind in dict.fromkeys(k for k, _ in runs):
+            lines.append(f"{name:<24} {kind:<7} " + " ".join(
+                f"{held_out_error(runs[kind, o]):>12.1e}" if (kind, o) in runs else f"{'-':>12}" for o in ops))
+    return "\n".join(lines)
+
+
+def orbit_grid(rows, columns=10, figsize=(10, 4), title=None):
+    """Figure: `rows` {label: images (k, h, w)} drawn as one row each (first `columns`)."""
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(len(rows), columns, figsize=figsize, squeeze=False)
+    for r, (label, X) in enumerate(rows.items()):
+        for c in range(columns):
+            axes[r, c].axis("off")
+            if c < len(X):
+                axes[r, c].imshow(X[c], cmap="gray_r", vmin=0, vmax=max(1e-12, float(np.max(X))))
+        axes[r, 0].set_title(label, fontsize="small", loc="left")
+    if title:
+        fig.suptitle(title)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if title else 0.93, wspace=0.08, hspace=0.4)
+    return fig
+
+
+def defect_figure(x, curves, xlabel, figsize=(10, 6.6)):
+    """Three rows (per-image orbit error; its share of the orbit's motion; the disentangled
+    code radius) by one column per group. x {group: (k,)} and curves {group: {name: (k,)}}
+    with the names of defect_measures (medians per bin or per mixing step)."""
+    import matplotlib.pyplot as plt
+    rows = (("orbit error", lambda k: k.endswith(("shift", "disentangled"))),
+            ("error / orbit spread", lambda k: k.endswith("/ spread")),
+            ("code radius ‖z[:2]‖ / ‖x‖", lambda k: k.endswith("radius")))
+    fig, axes = plt.subplots(len(rows), len(curves), figsize=figsize, squeeze=False, sharex="col")
+    for c, (name, values) in enumerate(curves.items()):
+        for r, (ylabel, wanted) in enumerate(rows):
+            ax = axes[r, c]
+            for k, v in values.items():
+                if wanted(k):
+                    ax.plot(x[name], v, marker="o", markersize=4, label=k.replace(" / spread", ""),
+                            color="C0" if "shift" in k else "C3", ls="-" if k.startswith("linear") else "--")
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel(ylabel if c == 0 else "")
+            ax.grid(alpha=0.3)
+        axes[0, c].set_title(name)
+        axes[-1, c].set_xlabel(xlabel)
+        axes[0, c].legend(fontsize="x-small")
+    fig.tight_layout()
+    return fig
