@@ -213,7 +213,7 @@ def check_3_2(probe_geometry):
             M = op.matrix(h)  # the angle by which the disentangled operator turns the plane
             turn = np.degrees(np.arctan2(M[1, 0], M[0, 0])) % 360
             _hint(_close(angle % 360, turn, 1e-6), f"Exercise 3.2: for h={h} your angle {angle:.4g}° is not the"
-                  " angle by which psi(h) turns latent dims 0-1: 2πh/n radians, in degrees (§1).")
+                  " angle by which psi(h) turns latent dims 0-1 (§1), in degrees.")
             y = x + eps * v
             _hint(_close(distance, np.linalg.norm(y - np.roll(y, h)), 1e-8), f"Exercise 3.2: the distance "
                   f"{distance:.4g} is not ||y - h·y|| for y = x_sym + eps v (eps={eps:g}): h·y is a roll of y.")
@@ -308,7 +308,7 @@ def check_5_1(roll_shift):
         blocks = Z.reshape(40, n, d)  # (psi(g) z)[k] = z[g⁻¹∘k], read through the table
         reference = np.stack([blocks[b, G.table[G.inverse[g[b]]]] for b in range(40)]).reshape(Z.shape)
         _hint(np.array_equal(out, reference), f"Exercise 5.1: for n={n}, d={d} your psi(g) z is not "
-              "(psi(g) z)[k] = z[g⁻¹∘k] (§5.1): roll the (n, d) blocks along the block axis, by +g.")
+              "(psi(g) z)[k] = z[g⁻¹∘k] (§5.1): block h must move to block g∘h; check the axis and the direction of the roll.")
         twice = roll_shift(roll_shift(Z, h, n), g, n)
         _hint(np.array_equal(twice, roll_shift(Z, G.table[g, h], n)) and np.array_equal(
               roll_shift(Z, np.zeros(40, int), n), Z), "Exercise 5.1: psi(g)psi(h) != psi(g∘h) exactly (§5.2).")
@@ -406,8 +406,8 @@ def check_8_1(cyclic_automorphisms):
                  if len(set(b * elements % n)) == n
                  and np.array_equal((b * table) % n, ((b * elements)[:, None] + b * elements) % n)]
         wrong = [int(b) for b in a if b not in truth]
-        _hint(not wrong, f"Exercise 8.1: for n={n}, g -> a·g is not an automorphism for a in {wrong}: "
-              "it must be a bijection of Z_n (§2b).")
+        _hint(not wrong, f"Exercise 8.1: for n={n}, g -> a·g is not an automorphism for a = {wrong[0] if wrong else ''}"
+              f"{' (nor for some others of yours)' if len(wrong) > 1 else ''}: it must be a bijection of Z_n (§2b).")
         _hint(len(a) == len(truth) == len(set(a.tolist())), f"Exercise 8.1: for n={n} you found {len(a)} "
               "automorphisms; some are missing (or repeated): try every a in range(n) (§2b).")
     _passed("8.1", "the automorphisms of Z_12, Z_16, Z_7, Z_9, checked against the table")
