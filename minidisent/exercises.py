@@ -1,4 +1,4 @@
-"""Exercises of the course: one checker per exercise, and the student copies.
+"""Exercises of the course: one checker per exercise (the student copies: student_copies.py).
 
 Checkers. `check_N_k(answer)` tests exercise N.k of chapter N. The answer is usually the
 student's function; the checker calls it on its own seeded cases and compares the result
