@@ -18,7 +18,7 @@ import zipfile
 
 import numpy as np
 
-from . import _checks, data, experiments, groups, train
+from . import _checks, data, groups, recipes, train
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.npz")
 SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
@@ -162,38 +162,33 @@ def mixing(group, X, h, t):
 
 # ---- the experiments of chapter 10 --------------------------------------------------
 
-def _result(run, name):
-    """One field of a recipe's result (a dict today, a namedtuple after the recipes rename)."""
-    return run[name] if isinstance(run, dict) else getattr(run, name)
-
-
 def train_models(group, X_train, X_test, latent_dim, kinds=("linear", "mlp"),
                  operators=("shift", "disentangled", "identity"), steps=None, seed=0):
     """Train one model per kind x operator on pairs (x, g, g·x) of X_train (g uniform, drawn
     with `seed`), score it on pairs of the held-out X_test. steps: {kind: steps} (default the
-    recipe's). Returns {(kind, operator): run}, run as returned by experiments.run."""
+    recipe's). Returns {(kind, operator): recipes.Run}."""
     rng = np.random.default_rng(seed)
     train_pairs, test_pairs = data.pairs(group, X_train, rng), data.pairs(group, X_test, rng)
-    return {(kind, op): experiments.run(kind, op, group, train_pairs, test_pairs, latent_dim=latent_dim,
-                                        seed=seed, consistency=1.0, **({"steps": steps[kind]} if steps else {}))
+    return {(kind, op): recipes.run(kind, op, group, train_pairs, test_pairs, latent_dim=latent_dim,
+                                    seed=seed, consistency=1.0, **({"steps": steps[kind]} if steps else {}))
             for kind in kinds for op in operators}
 
 
 def held_out_error(run):
     """The relative prediction error of x2 on the held-out pairs."""
-    return float(_result(run, "errors")["prediction"]["all"])
+    return float(run.errors["prediction"]["all"])
 
 
 def predict(run, X, g):
     """A trained run's guess of g·x for images X (B, *shape), g int (B,) -> (B, *shape)."""
-    return train.predict(*(_result(run, k) for k in ("model", "params", "op")), X, g)
+    return train.predict(run.model, run.params, run.op, X, g)
 
 
 def per_image(run, X):
     """Per image x of X (B, *shape): the relative error of predicting every g·x from x,
     Σ_g ‖pred_g − g·x‖² / Σ_g ‖g·x‖² (B,), and the code radius ‖z[:2]‖ / ‖x‖ (B,), the
     size of the disentangled operator's first rotation plane."""
-    model, params, G = _result(run, "model"), _result(run, "params"), _result(run, "op").group
+    model, params, G = run.model, run.params, run.op.group
     pred = predict(run, np.repeat(X, G.order, axis=0), np.tile(np.arange(G.order), len(X)))
     orbit = X.reshape(len(X), -1)[:, G.perms]  # (B, |G|, n): row g is g·x
     error = np.sum((pred.reshape(orbit.shape) - orbit) ** 2, axis=(1, 2)) / np.sum(orbit ** 2, axis=(1, 2))
@@ -204,7 +199,7 @@ def per_image(run, X):
 def orbit_spread(group, X):
     """Per image: Σ_g ‖g·x − m‖² / Σ_g ‖g·x‖², m the orbit's mean (B,): the part of the
     orbit that moves with g. A code that ignores g (the disentangled code at r = 0) misses
-    all of it; metrics.orbit_lower_bound is the same ratio over a batch."""
+    all of it; defect.orbit_lower_bound is the same ratio over a batch."""
     orbit = X.reshape(len(X), -1)[:, group.perms]  # (B, |G|, n)
     return np.sum((orbit - orbit.mean(axis=1, keepdims=True)) ** 2, axis=(1, 2)) / np.sum(orbit ** 2, axis=(1, 2))
 
@@ -243,45 +238,3 @@ def results_table(rows):
             lines.append(f"{name:<24} {kind:<7} " + " ".join(
                 f"{held_out_error(runs[kind, o]):>12.1e}" if (kind, o) in runs else f"{'-':>12}" for o in ops))
     return "\n".join(lines)
-
-
-def orbit_grid(rows, columns=10, figsize=(10, 4), title=None):
-    """Figure: `rows` {label: images (k, h, w)} drawn as one row each (first `columns`)."""
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(len(rows), columns, figsize=figsize, squeeze=False)
-    for r, (label, X) in enumerate(rows.items()):
-        for c in range(columns):
-            axes[r, c].axis("off")
-            if c < len(X):
-                axes[r, c].imshow(X[c], cmap="gray_r", vmin=0, vmax=max(1e-12, float(np.max(X))))
-        axes[r, 0].set_title(label, fontsize="small", loc="left")
-    if title:
-        fig.suptitle(title)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if title else 0.93, wspace=0.08, hspace=0.4)
-    return fig
-
-
-def defect_figure(x, curves, xlabel, figsize=(10, 6.6)):
-    """Three rows (per-image orbit error; its share of the orbit's motion; the disentangled
-    code radius) by one column per group. x {group: (k,)} and curves {group: {name: (k,)}}
-    with the names of defect_measures (medians per bin or per mixing step)."""
-    import matplotlib.pyplot as plt
-    rows = (("orbit error", lambda k: k.endswith(("shift", "disentangled"))),
-            ("error / orbit spread", lambda k: k.endswith("/ spread")),
-            ("code radius ‖z[:2]‖ / ‖x‖", lambda k: k.endswith("radius")))
-    fig, axes = plt.subplots(len(rows), len(curves), figsize=figsize, squeeze=False, sharex="col")
-    for c, (name, values) in enumerate(curves.items()):
-        for r, (ylabel, wanted) in enumerate(rows):
-            ax = axes[r, c]
-            for k, v in values.items():
-                if wanted(k):
-                    ax.plot(x[name], v, marker="o", markersize=4, label=k.replace(" / spread", ""),
-                            color="C0" if "shift" in k else "C3", ls="-" if k.startswith("linear") else "--")
-            ax.set_ylim(bottom=0)
-            ax.set_ylabel(ylabel if c == 0 else "")
-            ax.grid(alpha=0.3)
-        axes[0, c].set_title(name)
-        axes[-1, c].set_xlabel(xlabel)
-        axes[0, c].legend(fontsize="x-small")
-    fig.tight_layout()
-    return fig

@@ -31,18 +31,22 @@ def orbit(group, x, columns=8, figsize=None):
     images = group.orbit(x)
     if images.ndim == 2:  # 1D signals: one row per element
         fig, ax = plt.subplots(figsize=figsize or (6, 3))
-        ax.imshow(images, cmap="RdBu_r", aspect="auto")
+        vmax = max(np.abs(images).max(), 1e-12)
+        fig.colorbar(ax.imshow(images, cmap="RdBu_r", aspect="auto", vmin=-vmax, vmax=vmax), ax=ax,
+                     label="intensity")
         ax.set_xlabel("pixel")
         ax.set_ylabel("group element g")
         ax.set_title(f"orbit of x under {group.name}: row g is g·x")
         return fig
     rows = -(-group.order // columns)
-    fig, axes = plt.subplots(rows, columns, figsize=figsize or (1.2 * columns, 1.2 * rows))
+    fig, axes = plt.subplots(rows, columns, figsize=figsize or (1.2 * columns + 1, 1.2 * rows))
+    vmax = max(np.abs(images).max(), 1e-12)  # one colour scale for the whole orbit
     for g, ax in enumerate(np.ravel(axes)):
         ax.axis("off")
         if g < group.order:
-            ax.imshow(images[g], cmap="RdBu_r")
+            ax.imshow(images[g], cmap="RdBu_r", vmin=-vmax, vmax=vmax)
             ax.set_title(f"g={g}", fontsize="small")
+    fig.colorbar(np.ravel(axes)[0].images[0], ax=axes, shrink=0.8, label="intensity")
     return fig
 
 
@@ -70,7 +74,7 @@ def energies(fractions, labels, ax=None, title=None, figsize=(7, 3)):
     ax.set_xticks(np.arange(fractions.shape[1]))
     ax.set_xlabel("irrep (frequency f)")
     ax.set_ylabel("fraction of energy")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     if title:
         ax.set_title(title)
     return fig
@@ -115,13 +119,14 @@ def image_grid(X, titles=None, columns=6, figsize=None, vmax=None):
     rows = -(-len(X) // columns)
     figsize = figsize or (1.5 * columns, 1.6 * rows)
     fig, axes = plt.subplots(rows, columns, figsize=figsize, squeeze=False)
-    vmax = np.abs(X).max() if vmax is None else vmax
+    vmax = max(np.abs(X).max(), 1e-12) if vmax is None else vmax
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i < len(X):
             ax.imshow(X[i], cmap="RdBu_r", vmin=-vmax, vmax=vmax)
             if titles is not None:
                 ax.set_title(titles[i], fontsize="small")
+    fig.colorbar(axes[0, 0].images[0], ax=axes, shrink=0.8, label="intensity")
     return fig
 
 
@@ -145,20 +150,20 @@ def error_bars(results, ax=None, title=None, figsize=(7, 3)):
     ax.set_xticks(where)
     ax.set_xticklabels([_label(r) for r in results], fontsize="small")
     ax.set_ylabel("relative error of x2" + (" (log)" if log else ""))
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_title(title or "held-out prediction error")
     return fig
 
 
 def histories(results, ax=None, title=None, figsize=(6, 3)):
-    """Training loss per step of each result of experiments.run (log scale)."""
+    """Training loss per step of each recipes.Run (log scale)."""
     fig, ax = _axes(ax, figsize)
     for r in results:
         ax.plot(np.arange(1, len(r.history) + 1), r.history, label=_label(r))
     ax.set_yscale("log")
     ax.set_xlabel("training step")
     ax.set_ylabel("loss per pair (squared error)")
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_title(title or "training loss")
     return fig
 
@@ -202,3 +207,44 @@ def traversal(model, params, x, dims, span=2.0, steps=7, title=None, figsize=Non
         fig.suptitle(title, y=1.02 if x.ndim == 1 else 0.98)
     return fig
 
+
+# --- chapter 10: real digits ----------------------------------------------------------
+
+def image_rows(rows, columns=10, figsize=(10, 4), title=None):
+    """Figure: `rows` {label: images (k, h, w)} drawn as one row each (first `columns`)."""
+    fig, axes = plt.subplots(len(rows), columns, figsize=figsize, squeeze=False)
+    for r, (label, X) in enumerate(rows.items()):
+        for c in range(columns):
+            axes[r, c].axis("off")
+            if c < len(X):
+                axes[r, c].imshow(X[c], cmap="gray_r", vmin=0, vmax=max(1e-12, float(np.max(X))))
+        axes[r, 0].set_title(label, fontsize="small", loc="left")
+    if title:
+        fig.suptitle(title)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if title else 0.93, wspace=0.08, hspace=0.4)
+    return fig
+
+
+def defect_figure(x, curves, xlabel, figsize=(10, 6.6)):
+    """Three rows (per-image orbit error; its share of the orbit's motion; the disentangled
+    code radius) by one column per group. x {group: (k,)} and curves {group: {name: (k,)}}
+    with the names of defect_measures (medians per bin or per mixing step)."""
+    rows = (("orbit error", lambda k: k.endswith(("shift", "disentangled"))),
+            ("error / orbit spread", lambda k: k.endswith("/ spread")),
+            ("code radius ‖z[:2]‖ / ‖x‖", lambda k: k.endswith("radius")))
+    fig, axes = plt.subplots(len(rows), len(curves), figsize=figsize, squeeze=False, sharex="col")
+    for c, (name, values) in enumerate(curves.items()):
+        for r, (ylabel, wanted) in enumerate(rows):
+            ax = axes[r, c]
+            for k, v in values.items():
+                if wanted(k):
+                    ax.plot(x[name], v, marker="o", markersize=4, label=k.replace(" / spread", ""),
+                            color="C0" if "shift" in k else "C3", ls="-" if k.startswith("linear") else "--")
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel(ylabel if c == 0 else "")
+            ax.grid(alpha=0.3)
+        axes[0, c].set_title(name)
+        axes[-1, c].set_xlabel(xlabel)
+        axes[0, c].legend(fontsize="x-small")
+    fig.tight_layout()
+    return fig

@@ -65,7 +65,7 @@ def table(results):
     lines = [head, "-" * len(head)]
     for r in results:
         e = r.errors
-        lines.append(f"{r.kind:<7} {r.operator:<13} {e['prediction']['generic']:>13.1e} "
+        lines.append(f"{r.kind:<7} {'no operator' if r.operator == 'identity' else r.operator:<13} {e['prediction']['generic']:>13.1e} "
                      f"{e['prediction']['symmetric']:>15.1e} {e['equivariance']['all']:>12.1e} "
                      f"{r.seconds:>7.1f}")
     return "\n".join(lines)

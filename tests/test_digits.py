@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from minidisent import digits, groups
+from minidisent import data, defect, digits, groups, metrics, models, operators, recipes
 
 SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
 
@@ -129,7 +129,6 @@ def test_bad_types():
 
 
 def test_orbit_spread_and_per_image_against_direct_computations():
-    from minidisent import data, metrics, models, operators
     G = groups.rotations(8)
     rng = np.random.default_rng(4)
     X = rng.random((3, 8, 8))
@@ -137,10 +136,10 @@ def test_orbit_spread_and_per_image_against_direct_computations():
     spread = digits.orbit_spread(G, X)
     mean = G.orbit(X[0]).mean(axis=0)  # the group fixes the orbit mean: Σ_g‖g·x − m‖² = |G|‖x − m‖²
     assert abs(spread[0] - np.sum((X[0] - mean) ** 2) / np.sum(X[0] ** 2)) < 1e-12
-    assert abs(spread[2] - metrics.orbit_lower_bound(G, X[2:])[0][0]) < 1e-12  # the defect's floor
+    assert abs(spread[2] - defect.orbit_lower_bound(G, X[2:])[0][0]) < 1e-12  # the defect's floor
     model, op = models.linear((8, 8), 8), operators.disentangled(G, 8)
-    run = dict(model=model, op=op, params=model.init(rng))
+    run = recipes.Run("linear", "disentangled", model, op, model.init(rng), None, 0.0, None)
     error, radius = digits.per_image(run, X)
     for b in range(3):
-        assert abs(error[b] - metrics.prediction_error(model, run["params"], op, data.orbit_pairs(G, X[b:b + 1]))) < 1e-12
-        assert abs(radius[b] - np.linalg.norm(model.encode(run["params"], X[b:b + 1])[0, :2]) / np.linalg.norm(X[b])) < 1e-12
+        assert abs(error[b] - metrics.prediction_error(model, run.params, op, data.orbit_pairs(G, X[b:b + 1]))) < 1e-12
+        assert abs(radius[b] - np.linalg.norm(model.encode(run.params, X[b:b + 1])[0, :2]) / np.linalg.norm(X[b])) < 1e-12
