@@ -17,7 +17,7 @@ import numpy as np
 
 matplotlib.use("Agg")  # files only, no window
 
-from . import data, defect, plots, recipes, results, vae  # noqa: E402
+from . import data, defect, digits, plots, recipes, results, vae  # noqa: E402
 from .train import predict  # noqa: E402
 
 
@@ -105,7 +105,8 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=0, help="seed of data and training (default 0)")
     parser.add_argument("--full", action="store_true",
-                        help="every data set (1D, 2D translations, 90° rotations, both), not only 1D")
+                        help="every data set (1D, 2D translations, 90° rotations, both) and the real "
+                             "digits of chapter 10, not only 1D")
     parser.add_argument("--figures", default="figures", help="folder for the PNGs (default figures/)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: a tenth of the training steps (not the table's numbers)")
@@ -118,6 +119,13 @@ def main(argv=None):
     progress = None if args.quiet else (lambda line: print(f"training {line} ...", file=sys.stderr, flush=True))
     table = results.results(names, seed=args.seed, progress=progress, quick=args.quick)
     print(results.results_markdown(table))
+    if args.full:  # chapter 10's table: real digits under three exact groups
+        if progress:
+            progress("real digits: linear and MLP with each operator on three groups")
+        steps = {k: max(1, s // 10) for k, s in digits.STEPS.items()} if args.quick else digits.STEPS
+        runs = digits.experiment(digits.load()[0], seed=args.seed, steps=steps)[1]
+        print("\nReal digits (chapter 10): held-out relative error of x2 = g·x1\n")
+        print(digits.results_table(runs))
 
     paths = predictions_figure(table, folder) + traversal_figures(table, folder)
     paths += defect_probe_figure(folder, args.seed, args.quick)

@@ -499,6 +499,25 @@ def check_10_1(polar, rotated_polar, k):
     _passed("10.1", "the rotation is a roll of the polar image along the angle axis")
 
 
+def check_10_2(asymmetry):
+    """asymmetry(x) -> float: min over the 3 non-trivial 90° rotations h of ‖h·x − x‖ / ‖x‖
+    for one square image x (n, n)."""
+    rng = np.random.default_rng(10)
+    generic = rng.random((8, 8))
+    half_turn = generic + np.rot90(generic, 2)  # fixed by the half turn only
+    quarter = sum(np.rot90(generic, k) for k in range(4))  # fixed by every rotation
+    for name, x in (("a random image", generic), ("a half-turn symmetric image", half_turn),
+                    ("a fully symmetric image", quarter)):
+        expected = min(np.linalg.norm(np.rot90(x, k) - x) for k in (1, 2, 3)) / np.linalg.norm(x)
+        got = asymmetry(x)
+        _hint(isinstance(got, (float, np.floating)) and np.isfinite(got), "Exercise 10.2: expected one "
+              f"finite number per image, got {type(got).__name__}")
+        _hint(np.isclose(got, expected, rtol=1e-9, atol=1e-12), f"Exercise 10.2: on {name} your value is "
+              "not the smallest relative distance ‖h·x − x‖ / ‖x‖ over the rotations h ≠ e (§6): leave out "
+              "the identity, take the minimum, divide by ‖x‖.")
+    _passed("10.2", "a(x) is 0 exactly on symmetric images and the smallest move of x otherwise")
+
+
 def check_11_1(matrices, multiplicities):
     """multiplicities (n,): of each irrep of Z_n in an operator given by its matrices (n, L, L)
     (exact or learned), as computed from its character."""

@@ -178,7 +178,10 @@ def test_generic_checkers_of_chapters_10_and_11(capsys):
     exercises.check_11_1(M, operator_multiplicities(M))
     with pytest.raises(AssertionError, match="latent dimension"):
         exercises.check_11_1(M, operator_multiplicities(M, scale=1))
-    assert capsys.readouterr().out.count("passed") == 2
+    exercises.check_10_2(lambda x: min(np.linalg.norm(np.rot90(x, k) - x) for k in (1, 2, 3)) / np.linalg.norm(x))
+    with pytest.raises(AssertionError, match="leave out the identity"):  # h = e included: always 0
+        exercises.check_10_2(lambda x: min(np.linalg.norm(np.rot90(x, k) - x) for k in range(4)) / np.linalg.norm(x))
+    assert capsys.readouterr().out.count("passed") == 3
 
 
 def test_checker_refuses_a_value_of_the_wrong_kind():

@@ -38,3 +38,17 @@ def test_readme_figures_exist_and_commands_match_ci():
     ci = (ROOT / ".ci" / "run").read_text()
     for command in ("pip install -r requirements.txt", "pytest"):
         assert command in readme and command in ci
+
+
+def stored_output(chapter, code):
+    """The text printed by the code cell of `chapter` whose source contains `code`."""
+    notebook = json.loads((ROOT / "chapters" / chapter).read_text())
+    cells = [c for c in notebook["cells"] if c["cell_type"] == "code" and code in "".join(c["source"])]
+    assert len(cells) == 1
+    return "".join("".join(o.get("text", "")) for o in cells[0]["outputs"])
+
+
+def test_readme_digits_table_is_the_one_chapter_10_computed():
+    table = stored_output("10_real_digits.ipynb", "print(digits.results_table(runs))").strip()
+    assert table.startswith("group") and len(table.splitlines()) == 7  # header, 3 groups x 2 models
+    assert table in (ROOT / "README.md").read_text()
