@@ -12,12 +12,14 @@ fixes. Nothing here diagonalises a shift matrix: bases come from projectors appl
 pixels (one vector per pixel orbit) or, for small latent representations, to unit vectors.
 
 Non-abelian groups (groups.generate, translations_rotations, dihedral): the pixel
-character, and multiplicities / energies from a character table the caller supplies
-(rows irreps, columns elements). Their projectors and bases are out of scope here.
+character, and multiplicities / energies from the character table of characters.py (or
+one the caller supplies: rows irreps, columns elements). Their projectors and bases are
+out of scope here.
 """
 import numpy as np
 
 from . import _checks
+from . import characters as _characters
 from .groups import Group
 
 
@@ -31,8 +33,8 @@ def _abelian(group, what):
     if _group(group).factors is None:
         why = "is not commutative" if not group.commutative else "has no cyclic factors"
         raise ValueError(f"group: {what} needs a product of cyclic groups (cyclic, translations, "
-                         f"rotations); {group.name} {why}. For it, pass a character table as `table` "
-                         f"to multiplicities or energies")
+                         f"rotations); {group.name} {why}. Its irreps: characters.character_table(group), "
+                         f"which multiplicities and energies use by default")
     return group.coordinates(np.arange(group.order))  # (|G|, k)
 
 
@@ -78,8 +80,9 @@ def operator_character(op):
 
 def _table(group, table):
     _group(group)
-    if table is None:
-        return characters(group)
+    if table is None:  # non-abelian groups: the table computed from group.table (Burnside)
+        return characters(group) if group.factors is not None else \
+            _characters.by_element(_characters.character_table(group))
     table = np.asarray(table, dtype=complex)
     if table.ndim != 2 or table.shape[1] != group.order:
         raise ValueError(f"table: expected characters (irreps, {group.order}) of {group.name}, "
@@ -94,7 +97,8 @@ def _table(group, table):
 def multiplicities(group, character=None, table=None):
     """int (r,): how often each irrep occurs in a representation of `group` with the given
     character (|G|,) (default: the pixel representation). table (r, |G|) holds the irreducible
-    characters; default characters(group) for abelian groups, required otherwise."""
+    characters; default characters(group) for abelian groups, else the rows of
+    characters.character_table(group) (trivial first, then by dimension)."""
     table = _table(group, table)
     character = pixel_character(group) if character is None else np.asarray(character)
     if character.shape != (group.order,):

@@ -99,7 +99,7 @@ def test_non_abelian_multiplicities_from_a_character_table(n):
 def test_non_abelian_without_a_table_is_out_of_scope():
     group = groups.translations_rotations(3)
     np.testing.assert_array_equal(fourier.pixel_character(group), np.trace(pixel_matrices(group), axis1=1, axis2=2))
-    for call in (lambda: fourier.multiplicities(group), lambda: fourier.characters(group),
+    for call in (lambda: fourier.characters(group),
                  lambda: fourier.isotypic_bases(group), lambda: operators.fourier(group, group.order)):
         with pytest.raises(ValueError, match="not commutative.*table"):
             call()
