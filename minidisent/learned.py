@@ -22,7 +22,7 @@ from collections import namedtuple
 import autograd.numpy as np
 import numpy as onp
 
-from . import _checks, baselines, characters, fourier, models, train
+from . import _checks, baselines, characters, fourier, models, operators, train
 
 Allocation = namedtuple("Allocation", "copies dims error op")
 Allocation.__doc__ = """The best operator for a latent size (see best_operator).
@@ -85,6 +85,15 @@ def allocation_matrices(group, copies, latent_dim):
     return psi
 
 
+def matrix_operator(group, psi, name="matrices"):
+    """The Operator op(Z, g)[b] = psi[g[b]] @ Z[b] for psi (|G|, L, L), differentiable in Z
+    (train.fit can train a model with it); the matrices are kept as op.maps."""
+    psi = baselines.matrix_operator(group, psi, name).maps  # checked: float (|G|, L, L)
+    op = operators.Operator(name, group, psi.shape[1], lambda Z, g: np.einsum("bij,bj->bi", psi[g], Z))
+    op.maps = psi
+    return op
+
+
 def best_operator(group, X, latent_dim):
     """The operator on latent_dim that lets a linear autoencoder keep the most energy of
     X (B, *shape), for an abelian group -> Allocation (copies, dims, predicted error, op)."""
@@ -93,7 +102,7 @@ def best_operator(group, X, latent_dim):
     irreps = _real_irreps(group)
     copies = best_copies(spectrum, irreps, latent_dim)
     dims = int(sum(copies[f] * w for f, _, w in irreps))
-    op = baselines.matrix_operator(group, allocation_matrices(group, copies, latent_dim), name="best")
+    op = matrix_operator(group, allocation_matrices(group, copies, latent_dim), name="best")
     return Allocation(copies, dims, fourier.optimal_error(spectrum, copies), op)
 
 
@@ -103,7 +112,8 @@ Parameterisation = namedtuple("Parameterisation", "name group latent_dim init ge
 Parameterisation.__doc__ = """How psi(s) of each generator s comes from parameters.
 init(rng) -> dict of the operator's parameters (keys starting with "psi_")
 generators(params) -> list of (L, L) matrices, one per generator of baselines.generator_words
-words    (generators, steps): psi(g) = psi(generators[i]) psi(h) for each step (g, i, h) in order"""
+words    (generators, steps, lengths): psi(g) = psi(generators[i]) psi(h) for each step (g, i, h)
+         in order; lengths int (|G|,) the word length of each element"""
 
 
 def free(group, latent_dim):
@@ -143,7 +153,8 @@ def angles(group, latent_dim):
 
 
 def _words(group):
-    """Generators and the build steps (g, i, h): psi(g) = psi(generator i) psi(h), h built before g."""
+    """Generators, the build steps (g, i, h): psi(g) = psi(generator i) psi(h), h built before g,
+    and the word length of each element (its power of the generator, for a cyclic group)."""
     gens, words = baselines.generator_words(group)
     steps = []
     for g in sorted(range(1, group.order), key=lambda g: len(words[g])):
@@ -151,12 +162,18 @@ def _words(group):
         for t in reversed(words[g][1:]):
             h = int(group.table[t, h])
         steps.append((g, gens.index(words[g][0]), h))
-    return gens, steps
+    return gens, steps, onp.array([len(w) for w in words])
 
 
 def matrices(param, params):
     """psi (|G|, L, L) along words from the generators' matrices (differentiable)."""
     mats = param.generators(params)
+    if len(mats) == 1:  # a cyclic group: psi(s^m) = A^m, the powers found by doubling
+        powers, A = onp.eye(param.latent_dim)[None], mats[0]  # A^0 .. A^(k-1), then A^k
+        while powers.shape[0] < param.group.order:
+            powers = np.concatenate([powers, np.matmul(A, powers)])
+            A = np.dot(A, A)
+        return powers[param.words[2]]
     psi = [onp.eye(param.latent_dim)] * param.group.order
     for g, i, h in param.words[1]:
         psi[g] = np.dot(mats[i], psi[h])
@@ -212,7 +229,7 @@ def fit(param, pairs, penalty=1.0, restarts=3, seed=0, steps=1000, step_size=1e-
             psi = onp.asarray(matrices(param, params))
             mine = {k: v for k, v in params.items() if k.startswith("psi_")}
             best = Learned({k: v for k, v in params.items() if k not in mine}, mine,
-                           baselines.matrix_operator(group, psi, name=f"learned_{param.name}"),
+                           matrix_operator(group, psi, name=f"learned_{param.name}"),
                            psi, value, restart, history)
     return best
 
