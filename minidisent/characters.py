@@ -11,10 +11,10 @@ by omega_1 = 1. Column orthogonality (Σ_t |C_t| chi_i(C_t) conj chi_j(C_t) = |G
 says the vectors omega / sqrt|C| are orthogonal: in that basis every M_r is normal and
 M_{r*} (r* the class of the inverses) is its adjoint. So the Hermitian matrix
     H = Σ_r a_r (M_r + M_r*) + i b_r (M_r - M_r*)        (random real a, b)
-has the irreps as its eigenvectors (eigh: orthonormal, accurate), its eigenvalues
-separating them with probability 1. Each omega is then read back by Rayleigh quotients,
-the dimension from Σ_g |chi(g)|² = |G|:
-    d² = |G| / Σ_t |omega_t|² / |C_t|,          chi(C_t) = d omega_t / |C_t|.
+has the irreps as its eigenvectors v = omega / sqrt|C| (eigh: orthonormal, accurate), its
+eigenvalues separating them with probability 1 (H is built without the k³ coefficients).
+With ‖v‖ = 1 and omega_1 = 1, the dimension follows from Σ_g |chi(g)|² = |G|:
+    d² = |G| / Σ_t |omega_t|² / |C_t| = |G| |v_1|²,        chi(C_t) = d omega_t / |C_t|.
 """
 from collections import namedtuple
 
@@ -43,15 +43,17 @@ def conjugacy_classes(group):
     return classes, class_of
 
 
-def class_coefficients(group, classes, class_of):
-    """c (k, k, k) int: c[r, s, t] = #{x in C_r : x⁻¹∘z in C_s} for z the first element of C_t."""
+def class_sums(group, classes, class_of, weights):
+    """Σ_r weights[r] M_r (k, k) complex, M_r[s, t] = c_rst = #{x in C_r : x⁻¹∘z in C_s} for z the
+    first element of C_t: the class sum C_r acting on the centre, combined without storing
+    the k³ coefficients. weights (k,); a unit vector e_r gives M_r itself."""
     k = len(classes)
-    c = np.zeros((k, k, k), dtype=np.int64)
-    x = np.arange(group.order)
+    w = np.asarray(weights, dtype=complex)[class_of]  # weight of each x, by its class  (|G|,)
+    out = np.zeros((k, k), dtype=complex)
     for t, members in enumerate(classes):
-        y = group.table[group.inverse, members[0]]  # x⁻¹∘z for every x  (|G|,)
-        c[:, :, t] = np.bincount(class_of[x] * k + class_of[y], minlength=k * k).reshape(k, k)
-    return c
+        s = class_of[group.table[group.inverse, members[0]]]  # class of x⁻¹∘z for every x  (|G|,)
+        out[:, t] = np.bincount(s, w.real, minlength=k) + 1j * np.bincount(s, w.imag, minlength=k)
+    return out
 
 
 def character_table(group, seed=0):
@@ -62,25 +64,24 @@ def character_table(group, seed=0):
     classes, class_of = conjugacy_classes(group)
     sizes = np.array([len(c) for c in classes])
     k, order = len(classes), group.order
-    c = class_coefficients(group, classes, class_of).astype(float)
     star = class_of[group.inverse[[members[0] for members in classes]]]  # r -> r*  (k,)
     scale = np.sqrt(sizes)
-    normal = c * scale[None, None, :] / scale[None, :, None]  # D^-1/2 M_r D^1/2, D = diag |C|: normal  [r, s, t]
     for attempt in range(5):  # a retry only if two eigenvalues of H nearly coincide
-        rng = np.random.default_rng(seed + attempt)
-        a, b = rng.normal(size=(2, k))
-        H = np.tensordot(a, normal + normal[star], axes=1) + 1j * np.tensordot(b, normal - normal[star], axes=1)
-        values, vectors = np.linalg.eigh((H + H.conj().T) / 2)
+        a, b = np.random.default_rng(seed + attempt).normal(size=(2, k))
+        # Σ_r a_r (M_r + M_r*) + i b_r (M_r − M_r*) = Σ_q alpha_q M_q, then D^-1/2 · D^1/2
+        alpha = a + 1j * b + a[star] - 1j * b[star]
+        H = class_sums(group, classes, class_of, alpha) * scale[None, :] / scale[:, None]
+        values, vectors = np.linalg.eigh((H + H.conj().T) / 2)  # columns v = omega / sqrt|C|, unit norm
         if k == 1 or np.min(np.diff(values)) > 1e-6 * max(1.0, np.abs(values).max()):
             break
-    # omega_r of each irrep (columns of `vectors`) as Rayleigh quotients of every M_r
-    omega = np.einsum("si,rst,ti->ir", vectors.conj(), normal, vectors)  # (irreps, classes)
-    dims_squared = order / np.sum(np.abs(omega) ** 2 / sizes, axis=1)
-    dims = np.rint(np.sqrt(dims_squared)).astype(int)
-    if not np.allclose(dims ** 2, dims_squared, rtol=1e-6) or dims.sum() < 1:
+    # omega_t = v_t sqrt|C_t| / v_1 (omega_1 = 1), so d² = |G| / Σ_t |omega_t|²/|C_t| = |G| |v_1|²
+    first = vectors[0]  # (irreps,)
+    dims_real = np.sqrt(order) * np.abs(first)
+    dims = np.rint(dims_real).astype(int)
+    if not np.allclose(dims, dims_real, atol=1e-6) or dims.min() < 1:
         raise ValueError(f"group: the character table of {group.name} did not come out with integer "
-                         f"dimensions ({np.round(np.sqrt(dims_squared), 4)}); please report this")
-    chi = dims[:, None] * omega / sizes[None, :]  # (irreps, classes)
+                         f"dimensions ({np.round(dims_real, 4)}); please report this")
+    chi = (dims / first)[:, None] * vectors.T / scale[None, :]  # chi(C_t) = d omega_t / |C_t|
     chi[:, 0] = dims  # exact at the identity
     key = [(d, tuple(np.round(-row.real, 8)), tuple(np.round(-row.imag, 8))) for d, row in zip(dims, chi)]
     rows = sorted(range(k), key=lambda i: key[i])

@@ -118,3 +118,20 @@ def test_bad_input():
         characters.character_table("Z_8")
     with pytest.raises(TypeError, match="group: expected a groups.Group"):
         characters.conjugacy_classes(8)
+
+
+@pytest.mark.parametrize("group", [S3, groups.dihedral(4), groups.translations_rotations(3)], ids=str)
+def test_class_sum_matrices_commute_and_count_products(group):
+    classes, class_of = characters.conjugacy_classes(group)
+    k = len(classes)
+    M = [characters.class_sums(group, classes, class_of, np.eye(k)[r]).real for r in range(k)]
+    for A in M:
+        for B in M:
+            np.testing.assert_allclose(A @ B, B @ A, atol=1e-12)
+    # brute force: c_rst = #{(x, y) in C_r x C_s : x∘y = z} for z the first element of C_t
+    for r in range(k):
+        for s in range(k):
+            for t in range(k):
+                z = classes[t][0]
+                count = np.sum(group.table[np.ix_(classes[r], classes[s])] == z)
+                assert M[r][s, t] == count
