@@ -532,6 +532,20 @@ def check_11_1(matrices, multiplicities):
     _passed("11.1", "multiplicities from the character equal the eigenvalue counts of psi(1)")
 
 
+def check_11_2(class_count):
+    """class_count(table) -> int: the number of conjugacy classes of the group whose
+    multiplication table (|G|, |G|) is given (table[g, h] = g∘h, 0 the identity)."""
+    for G in (groups.cyclic(6), groups.generate((3,), [[1, 2, 0], [1, 0, 2]]), groups.dihedral(3),
+              groups.translations_rotations(3)):
+        commuting = np.sum(G.table == G.table.T)  # pairs (g, h) with gh = hg: |G| x #classes (Burnside)
+        got = class_count(G.table)
+        _hint(isinstance(got, (int, np.integer)), f"Exercise 11.2: expected a whole number, got {type(got).__name__}")
+        _hint(got * G.order == commuting, f"Exercise 11.2: for {G.name} (order {G.order}) your {got} classes "
+              "is not the number of conjugacy classes (§1): a class is {x g x⁻¹ : x in G}; build the inverse "
+              "of every element from the table, and count distinct classes, not elements.")
+    _passed("11.2", "the class count equals (number of commuting pairs) / |G| on four groups")
+
+
 if __name__ == "__main__":
     from . import student_copies  # the writer needs nbformat; the checkers do not
     student_copies.main()

@@ -12,12 +12,14 @@ fixes. Nothing here diagonalises a shift matrix: bases come from projectors appl
 pixels (one vector per pixel orbit) or, for small latent representations, to unit vectors.
 
 Non-abelian groups (groups.generate, translations_rotations, dihedral): the pixel
-character, and multiplicities / energies from a character table the caller supplies
-(rows irreps, columns elements). Their projectors and bases are out of scope here.
+character, and multiplicities / energies from the character table of characters.py (or
+one the caller supplies: rows irreps, columns elements). Their projectors and bases are
+out of scope here.
 """
 import numpy as np
 
 from . import _checks
+from . import characters as _characters  # the module; `characters` below is this module's function
 from .groups import Group
 
 
@@ -31,8 +33,8 @@ def _abelian(group, what):
     if _group(group).factors is None:
         why = "is not commutative" if not group.commutative else "has no cyclic factors"
         raise ValueError(f"group: {what} needs a product of cyclic groups (cyclic, translations, "
-                         f"rotations); {group.name} {why}. For it, pass a character table as `table` "
-                         f"to multiplicities or energies")
+                         f"rotations); {group.name} {why}. Its irreps: characters.character_table(group), "
+                         f"which multiplicities and energies use by default")
     return group.coordinates(np.arange(group.order))  # (|G|, k)
 
 
@@ -78,8 +80,9 @@ def operator_character(op):
 
 def _table(group, table):
     _group(group)
-    if table is None:
-        return characters(group)
+    if table is None:  # non-abelian groups: the table computed from group.table (Burnside)
+        return characters(group) if group.factors is not None else \
+            _characters.by_element(_characters.character_table(group))
     table = np.asarray(table, dtype=complex)
     if table.ndim != 2 or table.shape[1] != group.order:
         raise ValueError(f"table: expected characters (irreps, {group.order}) of {group.name}, "
@@ -94,7 +97,8 @@ def _table(group, table):
 def multiplicities(group, character=None, table=None):
     """int (r,): how often each irrep occurs in a representation of `group` with the given
     character (|G|,) (default: the pixel representation). table (r, |G|) holds the irreducible
-    characters; default characters(group) for abelian groups, required otherwise."""
+    characters; default characters(group) for abelian groups, else the rows of
+    characters.character_table(group) (trivial first, then by dimension)."""
     table = _table(group, table)
     character = pixel_character(group) if character is None else np.asarray(character)
     if character.shape != (group.order,):
@@ -208,9 +212,8 @@ def shift_latent_dim(group):
     """The smallest latent |G|·d on which the shift operator can hold every image exactly
     and equivariantly: the regular representation holds each irrep rho dim(rho) times, so d
     copies of it hold the pixel representation when d·dim(rho) >= m_rho for every rho, i.e.
-    d = max_rho ceil(m_rho / dim rho). Abelian groups: d = the largest pixel multiplicity.
-    Other groups (no character table here): d = pixel_orbits(group), enough since each pixel
-    orbit is a permutation representation contained once in the regular one."""
-    if _group(group).factors is None:
-        return group.order * pixel_orbits(group)
-    return group.order * int(multiplicities(group).max())
+    d = max_rho ceil(m_rho / dim rho) (never more than pixel_orbits(group): each pixel orbit
+    is a permutation representation contained once in the regular one)."""
+    m = multiplicities(group)
+    dims = np.ones(len(m), int) if group.factors is not None else _characters.character_table(group).dims
+    return group.order * int(np.max(-(-m // dims)))

@@ -142,9 +142,11 @@ def test_chapter_rows_with_no_chapters_and_with_one(tmp_path):
     nbformat.write(notebook, str(tmp_path / "01_tiny.ipynb"))
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")]),
                    str(tmp_path / "02_broken.ipynb"))
-    tiny, broken = bench.chapter_rows(str(tmp_path))
-    assert tiny["what"] == "01_tiny.ipynb" and tiny["met"] is True and tiny["note"] == ""
+    tiny, broken, total = bench.chapter_rows(str(tmp_path))
+    assert tiny["what"] == "01_tiny.ipynb" and tiny["met"] is True and tiny["target"] == ("<", 20)
     assert broken["met"] is False and broken["note"] == "FAILED: ZeroDivisionError"
+    assert total["what"] == "all chapters" and total["target"] == ("<", 120)
+    assert total["a"][1] == tiny["a"][1] + broken["a"][1]
 
 
 def test_peak_memory_is_a_plausible_number_of_megabytes():

@@ -181,7 +181,13 @@ def test_generic_checkers_of_chapters_10_and_11(capsys):
     exercises.check_10_2(lambda x: min(np.linalg.norm(np.rot90(x, k) - x) for k in (1, 2, 3)) / np.linalg.norm(x))
     with pytest.raises(AssertionError, match="leave out the identity"):  # h = e included: always 0
         exercises.check_10_2(lambda x: min(np.linalg.norm(np.rot90(x, k) - x) for k in range(4)) / np.linalg.norm(x))
-    assert capsys.readouterr().out.count("passed") == 3
+    def class_count(table):
+        inverse = np.argmax(table == 0, axis=1)
+        return len({frozenset(table[table[x, g], inverse[x]] for x in range(len(table))) for g in range(len(table))})
+    exercises.check_11_2(class_count)
+    with pytest.raises(AssertionError, match="count distinct classes, not elements"):
+        exercises.check_11_2(lambda table: len(table))
+    assert capsys.readouterr().out.count("passed") == 4
 
 
 def test_checker_refuses_a_value_of_the_wrong_kind():

@@ -99,7 +99,7 @@ def test_non_abelian_multiplicities_from_a_character_table(n):
 def test_non_abelian_without_a_table_is_out_of_scope():
     group = groups.translations_rotations(3)
     np.testing.assert_array_equal(representations.pixel_character(group), np.trace(pixel_matrices(group), axis1=1, axis2=2))
-    for call in (lambda: representations.multiplicities(group), lambda: representations.characters(group),
+    for call in (lambda: representations.characters(group),
                  lambda: representations.isotypic_bases(group), lambda: fourier.fourier(group, group.order)):
         with pytest.raises(ValueError, match="not commutative.*table"):
             call()
