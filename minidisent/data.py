@@ -91,7 +91,7 @@ def orbit_pairs(group, X):
     """Every pair (x, g, g·x) for x in X (B, *shape) and g in the group: B·|G| pairs, x1
     repeated |G| times in a row, g = 0, 1, ..., |G|-1 for each. Averages over these are
     exact averages over the group (no sampling of g)."""
-    X = _checks.images("X", X, group.shape)
+    X = _checks.images("X", X, _checks.group("group", group).shape)
     g = np.tile(np.arange(group.order), len(X))
     x1 = np.repeat(X, group.order, axis=0)
     return x1, g, group.act(x1, g)

@@ -68,7 +68,8 @@ def best_relabelling(group, x1, g, x2):
     correct = _coset_table(group, x1, x2)  # (B, |G|)
     g = _checks.elements("g", g, group.order, length=len(correct))
     inverses = np.argsort(automorphisms(group), axis=1)  # (A, |G|)
-    scores = correct[np.arange(len(g)), inverses[:, g]].sum(axis=1)  # (A,)
+    scores = np.concatenate([correct[np.arange(len(g)), part[:, g]].sum(axis=1)  # (A,)
+                             for part in _checks.chunks(inverses, len(g))])  # (a, B) at once
     best = int(np.argmax(scores))
     return np.argsort(inverses[best]), float(scores[best] / len(g))
 
@@ -107,5 +108,7 @@ def _coset_table(group, x1, x2):
     x2 = _checks.images("x2", x2, group.shape)
     if len(x2) != len(x1):
         raise ValueError(f"x2: expected {len(x1)} images (one per x1), got {len(x2)}")
-    moved = x1.reshape(len(x1), -1)[:, group.perms]  # (B, |G|, n_pixels), row h is h·x1
-    return np.all(moved == x2.reshape(len(x2), 1, -1), axis=2)
+    a, b = x1.reshape(len(x1), -1), x2.reshape(len(x2), -1)
+    size = len(_checks.chunks(a, group.perms.size)[0])  # rows per chunk: (rows, |G|, n_pixels) at once
+    return np.concatenate([np.all(a[i:i + size, group.perms] == b[i:i + size, None, :], axis=2)
+                           for i in range(0, len(a), size)])  # row h of a[:, perms] is h·x1

@@ -27,7 +27,8 @@ def relative_error(pred, target):
         error = float(np.sum(((pred - target) / scale) ** 2) / np.sum((target / scale) ** 2))
     if not np.isfinite(error):
         raise ValueError(f"pred: expected predictions within about 1e300 times the target's size, "
-                         f"got values up to {scale:.3g} against a target up to {np.max(np.abs(target)):.3g}")
+                         f"got values up to {np.max(np.abs(pred)):.3g} against a target up to "
+                         f"{np.max(np.abs(target)):.3g}")
     return error
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import minidisent
-from minidisent import data, groups, metrics, models, operators, recipes, saving, train
+from minidisent import data, fourier, groups, metrics, models, operators, recipes, saving, train, weak
 
 PACKAGE = os.path.dirname(minidisent.__file__)
 
@@ -177,6 +177,21 @@ CASES = [
     bad(lambda: recipes.run("linear", "shift", Z8, PAIRS, PAIRS, lr=0.1), TypeError, "overrides", "step_size", "['lr']"),
     bad(lambda: recipes.run("linear", "disentangled", P4, PAIRS, PAIRS), ValueError, "group", "product of cyclic groups", "p4(3x3)"),
     bad(lambda: recipes.run("linear", "shift", Z8, PAIRS, PAIRS, step_size=0.0), ValueError, "step_size", "> 0", "0.0"),
+    # inputs that once passed silently or failed deep inside numpy (issue: reliability)
+    bad(lambda: metrics.prediction_error(P_LIN, LIN, SHIFT, PAIRS), TypeError, "model", "models.Model", "dict"),
+    bad(lambda: fit(data=(X, PAIRS[1], X[:, :1])), ValueError, "data x2", "(B, 8)", "(10, 1)"),
+    bad(lambda: fit(objective=None), TypeError, "objective", "function objective(params, batch, rng)", "None"),
+    bad(lambda: data.orbit_pairs(None, X), TypeError, "group", "groups.Group", "None"),
+    bad(lambda: operators.stacked_shift(None, 8), TypeError, "group", "groups.Group", "None"),
+    bad(lambda: fourier.fourier(None, 8), TypeError, "group", "groups.Group", "None"),
+    bad(lambda: train.supervised_loss(None, SHIFT), TypeError, "model", "models.Model", "None"),
+    bad(lambda: saving.describe(None, SHIFT), TypeError, "model", "models.Model", "None"),
+    bad(lambda: data.signals_1d(16, 1.5), TypeError, "count", "positive integer", "1.5"),
+    bad(lambda: weak.run_weak("linear", P4, data.pairs(P4, np.ones((4, 3, 3)), rng), data.pairs(P4, np.ones((4, 3, 3)), rng)),
+        ValueError, "group", "product of cyclic groups", "p4(3x3) is not commutative"),
+    bad(lambda: SHIFT(np.zeros((0, 8)), np.zeros(0, int)), ValueError, "Z", "at least one", "(0, 8)"),
+    bad(lambda: operators.disentangled(Z8, 8)(np.zeros((0, 8)), np.zeros(0, int)), ValueError, "Z", "at least one", "(0, 8)"),
+    bad(lambda: metrics.relative_error(np.full(3, 1e300), np.full(3, 1e-300)), ValueError, "pred", "1e300 times the target", "1e+300"),
 ]
 
 

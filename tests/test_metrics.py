@@ -51,3 +51,14 @@ def test_bad_pairs():
     x = np.zeros((3, 8))
     with pytest.raises(ValueError, match="x2: expected 3 images"):
         metrics.prediction_error(model, params, operators.shift(G, 8), (x, np.zeros(3, int), x[:2]))
+
+
+def test_errors_are_computed_in_float64_whatever_the_input():
+    """float16 targets whose squares overflow float16, and huge or tiny finite values."""
+    target = np.full(1000, 300, np.float16)  # Σ target² = 9e7 overflows float16 (max 65504)
+    assert metrics.relative_error(np.zeros(1000, np.float16), target) == 1.0
+    assert metrics.relative_error(np.full(3, 2e200), np.full(3, 1e200)) == 1.0
+    assert metrics.relative_error(np.full(3, 2e-200), np.full(3, 1e-200)) == 1.0
+    rng = np.random.default_rng(1)
+    pred, target = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    assert metrics.relative_error(pred, target) == np.sum((pred - target) ** 2) / np.sum(target ** 2)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import data, groups, operators, recipes, train
+from minidisent import data, groups, models, operators, recipes, train
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +93,31 @@ def test_bad_input(task, call, error, words):
     with pytest.raises(error) as info:
         call(model, op, model.init(np.random.default_rng(0)), pairs)
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("step_size", [1e3, 1e6, 1e12])
+def test_a_run_that_grows_without_becoming_nan_is_stopped(step_size):
+    G = groups.cyclic(8)
+    rng = np.random.default_rng(0)
+    pairs = data.pairs(G, data.random_signals(8, 10, rng), rng)
+    model, op = models.linear(8, 8), operators.shift(G, 8)
+    with pytest.raises(FloatingPointError, match=r"grew to .* at step \d+, over 100x its first value.*"
+                                                 r"smaller learning rate.*rescale the data"):
+        train.fit(train.supervised_loss(model, op), model.init(rng), pairs, steps=300, step_size=step_size)
+
+
+def test_fit_returns_float64_unless_given_float32():
+    G = groups.cyclic(8)
+    rng = np.random.default_rng(0)
+    pairs = data.pairs(G, data.random_signals(8, 10, rng), rng)
+    model, op = models.linear(8, 8), operators.shift(G, 8)
+    half = {k: v.astype(np.float16) for k, v in model.init(rng).items()}
+    params, _ = train.fit(train.supervised_loss(model, op), half, pairs, steps=3)
+    assert all(v.dtype == np.float64 for v in params.values())
+
+
+def test_batches_are_drawn_epoch_by_epoch_without_building_every_index():
+    rows, rng = train.batches(10, 4), np.random.default_rng(0)
+    drawn = np.concatenate([rows(step, rng) for step in range(5)])  # 20 rows = 2 epochs
+    reference = np.random.default_rng(0)
+    np.testing.assert_array_equal(drawn, np.concatenate([reference.permutation(10), reference.permutation(10)]))
