@@ -5,15 +5,16 @@ The method, read in this order: groups -> operators -> models -> train.
 Data and scores: data (toy signals, pairs, the course's data sets), shapes (2D toy shapes),
 metrics. One module per later idea: defect (chapter 03), representations, fourier and
 closed_form (04), weak and identifiability (08), vae and posthoc (09), results (09 and the
-main job), digits (10), characters and learned (11). recipes builds, trains and scores a
+main job), sampling (interpolated rotation, 07; polar sampling, 10), digits (10),
+characters and learned (11). recipes builds, trains and scores a
 model by name; fast holds the speed tricks; exercises checks the exercises; saving, plots,
 bench. `plots` and `bench` are imported on demand (no matplotlib on import).
 """
 from . import (characters, closed_form, data, defect, digits, exercises, fast, fourier, groups,
                identifiability, learned, metrics, models, operators, posthoc, recipes, representations,
-               results, saving, shapes, train, vae, weak)
+               results, sampling, saving, shapes, train, vae, weak)
 
 __all__ = ["groups", "operators", "models", "train", "data", "shapes", "metrics", "defect",
            "representations", "fourier", "closed_form", "weak", "identifiability", "vae", "posthoc",
-           "recipes", "results", "digits", "characters", "learned", "exercises", "fast", "saving", "plots"]
+           "recipes", "results", "sampling", "digits", "characters", "learned", "exercises", "fast", "saving", "plots"]
 __version__ = "0.1.0"

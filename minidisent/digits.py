@@ -1,24 +1,17 @@
-"""Real handwritten digits (chapter 10): the vendored UCI digits, exact rotations of any
-order by polar sampling, each image's distance from symmetry, and the chapter's experiments.
+"""Real handwritten digits (chapter 10): the vendored UCI digits, each image's distance
+from symmetry, and the chapter's experiments (polar sampling, which makes rotations of any
+order exact on them, is in sampling.py).
 
 The data is the test set of the UCI "Optical Recognition of Handwritten Digits" (1,797
 images, 8 x 8, counts 0..16, 13 writers; see DIGITS.md for provenance and licence).
-
-Polar sampling. An image x on an h x w grid is read at the points
-    (row, col) = c + r_k (-sin θ_j, cos θ_j),   c = ((h-1)/2, (w-1)/2),
-    r_k = r_max (k+1)/radii,  θ_j = 2π j/angles
-by bilinear interpolation (points off the grid read 0), so θ turns counter-clockwise
-as the image is displayed (row 0 on top), the way np.rot90 turns. A rotation by 2π m/angles
-is then exactly np.roll(polar, m, axis=angle): a pixel permutation of the polar image.
 """
-import functools
 import hashlib
 import os
 import zipfile
 
 import numpy as np
 
-from . import _checks, closed_form, data, groups, recipes, train
+from . import _checks, closed_form, data, groups, recipes, sampling, train
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.npz")
 SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
@@ -59,83 +52,6 @@ def load(path=None):
     return images / 16.0, labels.astype(np.intp)
 
 
-# ---- polar sampling -----------------------------------------------------------------
-
-def inscribed_radius(shape):
-    """(min(h, w) - 1)/2: the largest circle about the centre whose points all lie between
-    pixel centres, the default r_max (the corners outside it are not sampled)."""
-    return (min(shape) - 1) / 2
-
-
-@functools.lru_cache(maxsize=16)
-def _matrix(shape, radii, angles, r_max):
-    h, w = shape
-    r = r_max * np.arange(1, radii + 1) / radii  # (radii,)
-    theta = 2 * np.pi * np.arange(angles) / angles  # (angles,)
-    rows = (h - 1) / 2 - r[:, None] * np.sin(theta)  # (radii, angles): θ counter-clockwise
-    cols = (w - 1) / 2 + r[:, None] * np.cos(theta)
-    rows, cols = rows.ravel(), cols.ravel()
-    i0, j0 = np.floor(rows).astype(int), np.floor(cols).astype(int)
-    fi, fj = rows - i0, cols - j0  # fractional parts in [0, 1)
-    M = np.zeros((radii * angles, h * w))
-    out = np.arange(radii * angles)
-    for di, dj, weight in ((0, 0, (1 - fi) * (1 - fj)), (0, 1, (1 - fi) * fj),
-                           (1, 0, fi * (1 - fj)), (1, 1, fi * fj)):
-        i, j = i0 + di, j0 + dj
-        inside = (i >= 0) & (i < h) & (j >= 0) & (j < w)  # off the grid: zero padding
-        np.add.at(M, (out[inside], (i * w + j)[inside]), weight[inside])
-    M.setflags(write=False)
-    return M
-
-
-def polar_matrix(shape, radii, angles, r_max=None):
-    """M (radii·angles, h·w) with polar(x).ravel() == M @ x.ravel(): each row holds the four
-    bilinear weights of one sample point (built once per size, cached, read-only)."""
-    if not (isinstance(shape, tuple) and len(shape) == 2):
-        raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
-    for i, s in enumerate(shape):
-        _checks.positive(f"shape[{i}]", s, integer=True)
-    _checks.positive("radii", radii, integer=True)
-    _checks.positive("angles", angles, integer=True)
-    r_max = inscribed_radius(shape) if r_max is None else float(_checks.positive("r_max", r_max))
-    return _matrix(tuple(int(s) for s in shape), int(radii), int(angles), r_max)
-
-
-def polar(X, radii, angles, r_max=None):
-    """X (B, h, w) -> (B, radii, angles): X sampled at radii r_max (k+1)/radii and angles
-    2π j/angles about the centre (module docstring), r_max default inscribed_radius."""
-    X = np.asarray(X) if isinstance(X, (list, tuple)) else X
-    if not isinstance(X, np.ndarray) or X.ndim != 3:
-        raise ValueError(f"X: expected images (B, h, w), got {_checks._describe(X)}")
-    X = _checks.images("X", X, X.shape[1:])
-    M = polar_matrix(X.shape[1:], radii, angles, r_max)
-    return (X.reshape(len(X), -1) @ M.T).reshape(len(X), radii, angles)
-
-
-def cartesian(P, shape, r_max=None):
-    """The least-squares inverse of polar: P (B, radii, angles) -> (B, h, w), the image x of
-    least norm minimising ‖M x − p‖ (pixels no sample reads come back 0)."""
-    if not isinstance(P, np.ndarray) or P.ndim != 3:
-        raise ValueError(f"P: expected polar images (B, radii, angles), got {_checks._describe(P)}")
-    P = _checks.images("P", P, P.shape[1:])
-    M = polar_matrix(shape, P.shape[1], P.shape[2], r_max)
-    return (P.reshape(len(P), -1) @ np.linalg.pinv(M).T).reshape((len(P),) + tuple(shape))
-
-
-def polar_rotations(radii, angles, n):
-    """C_n acting on polar images (radii, angles): element k turns by 2πk/n counter-clockwise,
-    np.roll(p, k·angles/n, axis=1), an exact pixel permutation. factors=(n,)."""
-    _checks.positive("radii", radii, integer=True)
-    _checks.positive("angles", angles, integer=True)
-    _checks.positive("n", n, integer=True)
-    if angles % n:
-        raise ValueError(f"angles: expected a multiple of n = {n} (a turn by 2π/n must move whole "
-                         f"angle steps), got {angles}")
-    grid = np.arange(radii * angles).reshape(radii, angles)
-    perms = np.stack([np.roll(grid, k * (angles // n), axis=1).ravel() for k in range(n)])
-    return groups.Group(f"C_{n}(polar {radii}x{angles})", (radii, angles), perms, factors=(n,))
-
-
 def asymmetry(group, X):
     """a(x) = min over h != e of ‖h·x − x‖ / ‖x‖: 0 exactly when x has a non-trivial
     stabilizer. X (B, *group.shape) -> float (B,)."""
@@ -172,10 +88,10 @@ def experiment(X, seed=0, target=0.05, steps=STEPS):
     with the latent |G|·d whose closed form reaches `target` on the training digits
     (closed_form.latent_blocks). Returns ({name: (group, images, latent_dim, closed-form
     error)}, {name: train_models(...)})."""
-    C = polar_rotations(*POLAR)
+    C = sampling.polar_rotations(*POLAR)
     settings = {}
     for name, G, D in (("translations Z8xZ8", groups.translations((8, 8)), X),
-                       ("rotations C4", groups.rotations(8), X), ("polar C10", C, polar(X, *POLAR[:2]))):
+                       ("rotations C4", groups.rotations(8), X), ("polar C10", C, sampling.polar(X, *POLAR[:2]))):
         d, error = closed_form.latent_blocks(G, D[:1000], target)
         settings[name] = (G, D, G.order * d, error)
     runs = {name: train_models(G, D[:1000], D[1000:], L, steps=steps, seed=seed)

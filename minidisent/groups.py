@@ -11,7 +11,6 @@ import numpy as np
 from . import _checks
 
 from ._checks import MAX_ORDER, MAX_SIZE  # |G| and |G| * n_pixels (see Group)
-MAX_ROTATED = 64  # interpolated_rotation: n x n images, its dense matrix is (n², n²)
 
 
 class Group:
@@ -251,45 +250,3 @@ def dihedral(n):
     _checks.group_size("n", 8, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.rot90(grid).ravel(), grid[:, ::-1].ravel()], name=f"D_4({n}x{n})")
-
-
-def interpolated_rotation(X, degrees):
-    """Rotate images X (B, n, n) by any angle about the grid centre with bilinear
-    interpolation (pixels taken from outside the grid count as 0) -> (B, n, n); n <= MAX_ROTATED (64).
-
-    Opt-in and NOT a group action: it blurs and loses the corners, so ten rotations by
-    36° do not give back X (exact permutations such as `rotations` do). At multiples of
-    90° it agrees with np.rot90(x, k) up to rounding."""
-    X = np.asarray(X)
-    if X.ndim != 3 or X.shape[1] != X.shape[2]:
-        raise ValueError(f"X: expected square images (B, n, n), got shape {X.shape}")
-    X = _checks.images("X", X, X.shape[1:])
-    if isinstance(degrees, bool) or not isinstance(degrees, (int, float, np.integer, np.floating)) \
-            or not np.isfinite(degrees):
-        raise TypeError(f"degrees: expected a finite number, got {_checks._describe(degrees)}")
-    n = X.shape[1]
-    if n > MAX_ROTATED:
-        raise ValueError(f"X: expected images of at most {MAX_ROTATED} x {MAX_ROTATED} pixels (the dense "
-                         f"interpolation matrix is (n², n²)), got {n} x {n}")
-    return (X.reshape(len(X), -1) @ _bilinear_rotation_matrix(n, degrees).T).reshape(X.shape)
-
-
-def _bilinear_rotation_matrix(n, degrees):
-    """M (n², n²) with (rotated x).ravel() = M @ x.ravel(). Output pixel (i, j), centred
-    u = i - c, v = j - c with c = (n - 1)/2, reads the source point
-        (c + u cos t + v sin t,  c - u sin t + v cos t)
-    (t = 90° gives np.rot90: out[i, j] = x[j, n - 1 - i]) from its 4 neighbouring pixels."""
-    t = np.deg2rad(degrees)
-    c = (n - 1) / 2
-    u, v = np.indices((n, n)).reshape(2, -1) - c
-    src_i, src_j = c + u * np.cos(t) + v * np.sin(t), c - u * np.sin(t) + v * np.cos(t)
-    i0, j0 = np.floor(src_i + 1e-9).astype(int), np.floor(src_j + 1e-9).astype(int)
-    fi, fj = np.clip(src_i - i0, 0, 1), np.clip(src_j - j0, 0, 1)  # fractional parts in [0, 1]
-    M = np.zeros((n * n, n * n))
-    rows = np.arange(n * n)
-    for di, dj, weight in ((0, 0, (1 - fi) * (1 - fj)), (0, 1, (1 - fi) * fj),
-                           (1, 0, fi * (1 - fj)), (1, 1, fi * fj)):
-        i, j = i0 + di, j0 + dj
-        inside = (i >= 0) & (i < n) & (j >= 0) & (j < n)
-        np.add.at(M, (rows[inside], (i * n + j)[inside]), weight[inside])
-    return M

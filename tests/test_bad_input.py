@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import minidisent
-from minidisent import data, fourier, groups, metrics, models, operators, recipes, saving, train, weak
+from minidisent import data, fourier, groups, metrics, models, operators, recipes, sampling, saving, train, weak
 
 PACKAGE = os.path.dirname(minidisent.__file__)
 
@@ -65,7 +65,7 @@ CASES = [
     bad(lambda: groups.cyclic(10 ** 6), ValueError, "n", "order <= 4096", "order 1000000"),
     bad(lambda: groups.translations((2000, 2000)), ValueError, "shape", "|G| * n_pixels <= 16777216", "order 4000000"),
     bad(lambda: groups.Group("x", (8,), Z8.perms, factors=(2, 4)), ValueError, "factors", "Z_2 x Z_4", "1∘3 = 4"),
-    bad(lambda: groups.interpolated_rotation(np.zeros((1, 200, 200)), 30.0), ValueError, "X", "at most 64 x 64", "200 x 200"),
+    bad(lambda: sampling.interpolated_rotation(np.zeros((1, 200, 200)), 30.0), ValueError, "X", "at most 64 x 64", "200 x 200"),
     # groups: acting on images
     bad(lambda: Z8.act(np.zeros((3, 4, 2)), np.zeros(3, int)), ValueError, "X", "(B, 8)", "(3, 4, 2)"),
     bad(lambda: Z8.act(np.zeros(16), 1), ValueError, "X", "(8,)", "(16,)"),

@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from minidisent import data, defect, digits, groups, metrics, models, operators, recipes
+from minidisent import data, defect, digits, groups, metrics, models, operators, recipes, sampling
 
 SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
 
@@ -50,7 +50,7 @@ def test_load_refuses_corrupt_and_foreign_files(tmp_path):
 def test_polar_matches_bilinear_sampling_pointwise():
     """Independent computation: one sample point read by hand from its four neighbours."""
     x = np.random.default_rng(0).random((1, 8, 8))
-    p = digits.polar(x, 3, 12)
+    p = sampling.polar(x, 3, 12)
     k, j = 1, 2  # r = 3.5 * 2/3, θ = 60°
     r, t = 3.5 * 2 / 3, np.pi / 3
     row, col = 3.5 - r * np.sin(t), 3.5 + r * np.cos(t)
@@ -64,15 +64,15 @@ def test_polar_matches_bilinear_sampling_pointwise():
 def test_polar_quarter_turn_is_rot90():
     X, _ = digits.load()
     for radii, angles in ((4, 40), (3, 8)):
-        P = digits.polar(X[:50], radii, angles)
-        rotated = digits.polar(np.rot90(X[:50], axes=(1, 2)), radii, angles)
+        P = sampling.polar(X[:50], radii, angles)
+        rotated = sampling.polar(np.rot90(X[:50], axes=(1, 2)), radii, angles)
         assert np.max(np.abs(np.roll(P, angles // 4, axis=2) - rotated)) < 1e-12
         # and the other way round is really different (the check can fail)
         assert np.max(np.abs(np.roll(P, -angles // 4, axis=2) - rotated)) > 0.1
 
 
 def test_polar_rotation_group_laws():
-    G = digits.polar_rotations(4, 40, 10)
+    G = sampling.polar_rotations(4, 40, 10)
     assert G.order == 10 and G.shape == (4, 40) and G.factors == (10,) and G.commutative
     assert np.array_equal(G.table, (np.arange(10)[:, None] + np.arange(10)) % 10)  # Z_10
     for g, h in itertools.product(range(10), repeat=2):  # closure through the permutations
@@ -94,7 +94,7 @@ def test_asymmetry():
     # against a direct loop over the group
     want = min(np.linalg.norm(np.rot90(x, k) - x) for k in (1, 2, 3)) / np.linalg.norm(x)
     assert abs(a[0] - want) < 1e-12
-    C = digits.polar_rotations(3, 20, 10)
+    C = sampling.polar_rotations(3, 20, 10)
     p = digits.mixing(C, np.random.default_rng(3).random((2, 3, 20)), 5, 0.5)
     assert np.allclose(digits.asymmetry(C, p), 0, atol=1e-15)
 
@@ -102,17 +102,17 @@ def test_asymmetry():
 def test_cartesian_inverts_polar_where_sampled():
     X, _ = digits.load()
     corner = 3.5 * np.sqrt(2)  # to the corners: every pixel is read, M has full rank
-    back = digits.cartesian(digits.polar(X[:20], 4, 40, corner), (8, 8), corner)
+    back = sampling.cartesian(sampling.polar(X[:20], 4, 40, corner), (8, 8), corner)
     assert np.max(np.abs(back - X[:20])) < 1e-10
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda: digits.polar(np.zeros((8, 8)), 4, 40), "X"),
-    (lambda: digits.polar(np.zeros((2, 8, 8)), 0, 40), "radii"),
-    (lambda: digits.polar(np.zeros((2, 8, 8)), 4, -1), "angles"),
-    (lambda: digits.polar(np.zeros((2, 8, 8)), 4, 40, r_max=0.0), "r_max"),
-    (lambda: digits.polar_rotations(4, 35, 10), "angles"),
-    (lambda: digits.polar_rotations(0, 40, 10), "radii"),
+    (lambda: sampling.polar(np.zeros((8, 8)), 4, 40), "X"),
+    (lambda: sampling.polar(np.zeros((2, 8, 8)), 0, 40), "radii"),
+    (lambda: sampling.polar(np.zeros((2, 8, 8)), 4, -1), "angles"),
+    (lambda: sampling.polar(np.zeros((2, 8, 8)), 4, 40, r_max=0.0), "r_max"),
+    (lambda: sampling.polar_rotations(4, 35, 10), "angles"),
+    (lambda: sampling.polar_rotations(0, 40, 10), "radii"),
     (lambda: digits.asymmetry(groups.rotations(8), np.zeros((2, 8, 8))), "X"),
     (lambda: digits.asymmetry(groups.rotations(8), np.ones((2, 6, 6))), "X"),
 ])
@@ -123,9 +123,9 @@ def test_bad_input(call, name):
 
 def test_bad_types():
     with pytest.raises(TypeError, match="^radii"):
-        digits.polar(np.zeros((2, 8, 8)), 4.0, 40)
+        sampling.polar(np.zeros((2, 8, 8)), 4.0, 40)
     with pytest.raises(TypeError, match="^n"):
-        digits.polar_rotations(4, 40, "10")
+        sampling.polar_rotations(4, 40, "10")
 
 
 def test_orbit_spread_and_per_image_against_direct_computations():

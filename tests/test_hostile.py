@@ -14,7 +14,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from minidisent import groups, models, operators, saving
+from minidisent import groups, models, operators, sampling, saving
 
 Z8 = groups.cyclic(8)
 LIN = models.linear(8, 8)
@@ -285,8 +285,8 @@ def test_generate_stops_a_huge_closure():
 
 def test_interpolated_rotation_refuses_a_dense_matrix_too_big():
     with pytest.raises(ValueError, match="at most 64 x 64 pixels"):
-        groups.interpolated_rotation(np.zeros((1, 200, 200)), 30.0)
-    assert groups.interpolated_rotation(np.ones((1, 16, 16)), 90.0).shape == (1, 16, 16)
+        sampling.interpolated_rotation(np.zeros((1, 200, 200)), 30.0)
+    assert sampling.interpolated_rotation(np.ones((1, 16, 16)), 90.0).shape == (1, 16, 16)
 
 
 def brute_table(perms):

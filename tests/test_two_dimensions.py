@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import data, groups, operators, recipes, representations, shapes
+from minidisent import data, groups, operators, recipes, representations, sampling, shapes
 
 GROUPS_2D = {
     "translations 3x4": lambda: groups.translations((3, 4)),
@@ -161,11 +161,11 @@ def test_interpolated_rotation_is_not_a_group_action():
     rng = np.random.default_rng(3)
     X = shapes.random_shapes((8, 8), 5, rng)
     for k in range(4):  # at quarter turns it is np.rot90 up to rounding
-        assert np.allclose(groups.interpolated_rotation(X, 90 * k), np.rot90(X, k, axes=(1, 2)),
+        assert np.allclose(sampling.interpolated_rotation(X, 90 * k), np.rot90(X, k, axes=(1, 2)),
                            atol=1e-12)
     Y = X
     for _ in range(10):
-        Y = groups.interpolated_rotation(Y, 36)
+        Y = sampling.interpolated_rotation(Y, 36)
     error = np.sum((Y - X) ** 2) / np.sum(X ** 2)
     assert error > 1e-2  # ten turns of 36° are far from the identity ...
     R = groups.rotations(8)
@@ -174,9 +174,9 @@ def test_interpolated_rotation_is_not_a_group_action():
         Z = R.act(Z, np.ones(len(X), int))
     assert np.array_equal(Z, X)  # ... four exact quarter turns are exactly it
     with pytest.raises(ValueError, match="square images"):
-        groups.interpolated_rotation(np.zeros((2, 4, 5)), 36)
+        sampling.interpolated_rotation(np.zeros((2, 4, 5)), 36)
     with pytest.raises(TypeError, match="degrees"):
-        groups.interpolated_rotation(X, "36")
+        sampling.interpolated_rotation(X, "36")
 
 
 def test_symmetric_shapes_are_fixed_by_their_symmetry():
