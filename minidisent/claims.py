@@ -6,12 +6,15 @@ whether it holds, and how the README states it ("every seed": it must hold at ea
 of the sweep; "rate": the README gives the pass count instead). The chapters call the same
 functions at their own seed and assert them, so a chapter and the sweep cannot disagree.
 
-    python -m minidisent.claims [--seeds 0 1 2 3 4] [--quick] [--plain] [--json FILE]
+    python -m minidisent.claims [--seeds 0 1 2 3 4] [--quick] [--only NAME ...] [--plain]
+                                [--json FILE] [--write] [--exactness]
 
 re-runs every claim at every seed and prints one table (claim, bound, worst, median,
 passes); it exits with status 1 when an "every seed" claim fails at some seed. --quick
 runs only the claims marked cheap; --plain trains the linear shift models without
-whitening (the recipe before closed_form.whitening), for comparison.
+whitening (the recipe before closed_form.whitening), for comparison; --write stores the
+table in README.md and every value in claims_sweep.json (read by stored()); --exactness
+prints the plain / whitened table of linear + shift on the HARD data sets.
 """
 import argparse
 import json
@@ -474,12 +477,15 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="only the cheap claims")
     parser.add_argument("--plain", action="store_true", help="linear shift recipes without whitening")
     parser.add_argument("--json", help="also write every measured value to this file")
-    parser.add_argument("--only", nargs="+", choices=list(CLAIMS), help="only these claims")
+    parser.add_argument("--only", nargs="+", choices=list(CLAIMS), metavar="NAME",
+                        help="only these claims (names as in CLAIMS)")
     parser.add_argument("--write", action="store_true",
                         help="store the table in README.md and the values in minidisent/claims_sweep.json")
     parser.add_argument("--exactness", action="store_true",
                         help="print linear + shift errors, plain and whitened, on the hard data sets instead")
     args = parser.parse_args(argv)
+    if args.write and (args.quick or args.only or args.plain):
+        parser.error("--write stores the whole sweep: it cannot be combined with --quick, --only or --plain")
     PLAIN = args.plain
     if args.exactness:
         print(exactness(tuple(args.seeds)))
