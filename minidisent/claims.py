@@ -74,6 +74,25 @@ def _cells(seed, key):
 
 # --- The shift operator is exact (README, chapters 05, 07, 09) --------------------------
 
+def chapter02_runs(seed):
+    """Chapter 02's runs: recipes.run(kind, operator) with its default recipe on
+    data.signals_1d(seed=seed), kind "linear" and "mlp", operator "disentangled" and
+    "identity". Returns {(kind, operator): Run}."""
+    group, train_pairs, test_pairs = data.signals_1d(seed=seed)
+    return {(kind, name): _kept(("chapter02", seed, kind, name), lambda: recipes.run(
+                kind, name, group, train_pairs, test_pairs, seed=seed))
+            for kind in ("linear", "mlp") for name in ("disentangled", "identity")}
+
+
+def disentangled_no_better(seed):
+    """Chapter 02: on symmetric signals the disentangled operator does no better than no
+    operator at all: the larger |difference| of their held-out errors, linear and MLP."""
+    runs = chapter02_runs(seed)
+    return _below("disentangled_no_better", max(
+        abs(runs[k, "disentangled"].errors["prediction"]["symmetric"] - runs[k, "identity"].errors["prediction"]["symmetric"])
+        for k in ("linear", "mlp")), 0.01)
+
+
 def shift_linear_z16(seed):
     """Chapter 05's run: recipes.run("linear", "shift") with its default recipe on
     data.signals_1d(seed=seed): the largest held-out prediction or equivariance error,
@@ -377,6 +396,7 @@ def closed_form_agreement(seed):
 
 # name -> (function, "every seed" or "rate", "cheap" or "slow")
 CLAIMS = {
+    "disentangled_no_better": (disentangled_no_better, "every seed", "cheap"),
     "shift_linear_z16": (shift_linear_z16, "every seed", "cheap"),
     "mlp_shift_z16": (mlp_shift_z16, "every seed", "cheap"),
     "linear_shift_exact": (linear_shift_exact, "every seed", "slow"),
@@ -408,7 +428,7 @@ CLAIMS = {
 
 
 # Functions of this module a chapter may call that are not claims.
-HELPERS = {"keep", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run", "weak_free_run", "weak_2d_run", "linear_shift_error",
+HELPERS = {"keep", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run", "weak_free_run", "weak_2d_run", "linear_shift_error",
            "stored", "report", "exactness"}
 STORED = os.path.join(os.path.dirname(__file__), "claims_sweep.json")
 BEGIN, END = "<!-- claims sweep: begin -->", "<!-- claims sweep: end -->"
