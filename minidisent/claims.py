@@ -27,6 +27,7 @@ import numpy as np
 
 from . import closed_form, data, defect, groups, metrics, recipes, representations, results, train, weak
 
+
 class Claim(namedtuple("Claim", "name value bound holds")):
     """value: the measured number; bound: the claim's threshold (text); holds: bool.
     Printed without its value (whose last digits move with the BLAS): "name bound: holds"."""
@@ -35,14 +36,15 @@ class Claim(namedtuple("Claim", "name value bound holds")):
     def __str__(self):
         return f"{self.name} {self.bound}: {self.holds}"
 
+
 PLAIN = False  # --plain: the linear shift recipes without whitening
 _KEPT = {}  # (what, seed, ...) -> a trained result the claims share
 
 
 def keep(key, value):
     """Store a result the claims would otherwise train: a chapter that has trained it at its
-    seed hands it over, e.g. keep(("table", 0), table) or keep(("defect", 0), (group, X,
-    linear, mlp)). The key names what claims.py would compute under it."""
+    seed hands it over, e.g. keep(("table", 0), table) or keep(("defect mlp", 0), run).
+    The key names what claims.py would compute under it (see each function)."""
     _KEPT[key] = value
 
 
@@ -62,8 +64,8 @@ def _above(name, value, bound):
 
 def table(seed):
     """The results table (results.results) on every data set at this seed, computed once."""
-    return _kept(("plain table" if PLAIN else "table", seed), lambda: results.results(tuple(results.DATASETS), seed=seed,
-                                                                  whiten=not PLAIN))
+    return _kept(("plain table" if PLAIN else "table", seed),
+                 lambda: results.results(tuple(results.DATASETS), seed=seed, whiten=not PLAIN))
 
 
 def _cells(seed, key):
