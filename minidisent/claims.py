@@ -331,14 +331,13 @@ weak_anchors_32, weak_anchors_16, weak_anchors_8, weak_anchors_0 = (weak_anchors
 
 
 def weak_exact(seed):
-    """Weak supervision with 32 anchors: the held-out prediction error of x2. Its last stage
-    is the plain supervised recipe (recipes.SETTINGS), which stops at Adam's noise floor."""
-    return _below("weak_exact", weak_run(seed, 32).error, 1e-5)
+    """Weak supervision with 32 anchors: the held-out prediction error of x2."""
+    return _below("weak_exact", weak_run(seed, 32).error, 1e-6)
 
 
 def weak_vs_supervised(seed):
     """Weak supervision with 32 anchors against recipes.run's supervised linear + shift on
-    the same pairs: the ratio of their held-out errors (both near Adam's noise floor)."""
+    the same pairs (chapter 05's plain recipe): the ratio of their held-out errors."""
     group, train_pairs, test_pairs = data.signals_1d(seed=seed)
     supervised = _kept(("chapter05", seed), lambda: recipes.run("linear", "shift", group, train_pairs,
                                                                  test_pairs, seed=seed))
@@ -362,8 +361,8 @@ def weak_2d(seed):
 
 
 def weak_2d_exact(seed):
-    """Chapter 08's 2D run: held-out prediction error of x2 (a rate: the plain supervised
-    last stage stops at Adam's noise floor, far above 1e-6 on 8x8 images)."""
+    """Chapter 08's 2D run: held-out prediction error of x2 (a rate: at most seeds a few
+    training pairs keep a wrong self-label, and the last, supervised stage fits them)."""
     return _below("weak_2d_exact", weak_2d_run(seed).error, 1e-4)
 
 
@@ -423,7 +422,7 @@ CLAIMS = {
     "weak_anchors_0": (weak_anchors_0, "rate", "slow"),
     "weak_free": (weak_free, "rate", "slow"),
     "weak_exact": (weak_exact, "every seed", "slow"),
-    "weak_vs_supervised": (weak_vs_supervised, "rate", "slow"),
+    "weak_vs_supervised": (weak_vs_supervised, "every seed", "slow"),
     "weak_2d": (weak_2d, "every seed", "slow"),
     "weak_2d_exact": (weak_2d_exact, "rate", "slow"),
 }
