@@ -10,11 +10,11 @@ characters and learned (11). recipes builds, trains and scores a
 model by name; fast holds the speed tricks; exercises checks the exercises; saving, plots,
 bench. `plots` and `bench` are imported on demand (no matplotlib on import).
 """
-from . import (characters, closed_form, data, defect, digits, exercises, fast, fourier, groups,
+from . import (characters, claims, closed_form, data, defect, digits, exercises, fast, fourier, groups,
                identifiability, learned, metrics, models, operators, posthoc, recipes, representations,
                results, sampling, saving, shapes, train, vae, weak)
 
 __all__ = ["groups", "operators", "models", "train", "data", "shapes", "metrics", "defect",
            "representations", "fourier", "closed_form", "weak", "identifiability", "vae", "posthoc",
-           "recipes", "results", "sampling", "digits", "characters", "learned", "exercises", "fast", "saving", "plots"]
+           "recipes", "results", "claims", "sampling", "digits", "characters", "learned", "exercises", "fast", "saving", "plots"]
 __version__ = "0.1.0"

@@ -81,3 +81,25 @@ def optimal_error(spectrum, kept):
     if len(kept) != len(spectrum):
         raise ValueError(f"kept: expected {len(spectrum)} counts (one per irrep), got {len(kept)}")
     return sum(float(np.sum(s[int(k):])) for s, k in zip(spectrum, kept)) / total
+
+
+def whitening(group, X, floor=1e-12):
+    """A whitening filter that commutes with the group: W = C_G^{-1/2}, where
+        C_G = 1/|G| sum_g rho(g) C rho(g)^T,     C = sum_x x x^T / B,
+    is the data's second moment averaged over the group (the moment of its orbits). C_G
+    commutes with every rho(g), hence so does W: W (g·x) = g·(W x), and the pairs
+    (W x1, g, W x2) are pairs of the same task. Inside each isotypic component C_G is the
+    data's own moment there (for an abelian group: P_f C P_f), so its eigenvalues are the
+    closed form's per-component principal values (representations.spectrum, over B); W gives
+    every one of them unit energy. Eigenvalues below floor x the largest are lifted to it.
+    X (B, *shape) -> (W, W_inverse), both symmetric (n, n), n = group.n_pixels."""
+    _checks.nonnegative("floor", floor)
+    X = _checks.images("X", X, group.shape)
+    flat = X.reshape(len(X), -1)
+    C = flat.T @ flat / len(flat)
+    C_G = sum(C[np.ix_(p, p)] for p in group.perms) / group.order  # rho(g) C rho(g)^T = C[p][:, p]
+    values, vectors = np.linalg.eigh((C_G + C_G.T) / 2)
+    if values[-1] <= 0:
+        raise ValueError("X: expected data with non-zero energy, got only zeros")
+    values = np.maximum(values, floor * values[-1])
+    return (vectors / np.sqrt(values)) @ vectors.T, (vectors * np.sqrt(values)) @ vectors.T

@@ -56,12 +56,7 @@ def predictions(target, predicted, labels, ax=None, title=None, figsize=(6, 3)):
     ax.plot(target, color="black", linewidth=3, alpha=0.3, label="target g·x1")
     for p, label in zip(predicted, labels):
         ax.plot(p, marker=".", label=label)
-    ax.set_xlabel("pixel")
-    ax.set_ylabel("intensity")
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
-    if title:
-        ax.set_title(title)
-    return fig
+    return _labelled(fig, ax, "pixel", "intensity", title)
 
 
 def energies(fractions, labels, ax=None, title=None, figsize=(7, 3)):
@@ -72,8 +67,12 @@ def energies(fractions, labels, ax=None, title=None, figsize=(7, 3)):
     for i, (f, label) in enumerate(zip(fractions, labels)):
         ax.bar(np.arange(f.size) + (i - (len(fractions) - 1) / 2) * width, f, width, label=label)
     ax.set_xticks(np.arange(fractions.shape[1]))
-    ax.set_xlabel("irrep (frequency f)")
-    ax.set_ylabel("fraction of energy")
+    return _labelled(fig, ax, "irrep (frequency f)", "fraction of energy", title)
+
+
+def _labelled(fig, ax, xlabel, ylabel, title):
+    """Axis labels, the legend outside the data (right of the axes), the title if any."""
+    ax.set(xlabel=xlabel, ylabel=ylabel)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))
     if title:
         ax.set_title(title)
