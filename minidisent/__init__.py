@@ -6,11 +6,12 @@ Data and scores: data (toy signals, pairs, the course's data sets), shapes (2D t
 metrics. One module per later idea: defect (chapter 03), representations, fourier and
 closed_form (04), weak and identifiability (08), vae and posthoc (09), results (09 and the
 main job), sampling (interpolated rotation, 07; polar sampling, 10), digits (10),
-characters and learned (11). recipes builds, trains and scores a
-model by name; fast holds the speed tricks; exercises checks the exercises; saving, plots,
-bench. `plots` and `bench` are imported on demand (no matplotlib on import).
+characters and learned (11). recipes builds, trains and scores a model by name; claims
+states every quantitative claim as a function of the seed; fast holds the speed tricks;
+exercises checks the exercises; saving, plots, bench. `plots`, `bench`, `claims` and `exercises` are imported on demand (no matplotlib on
+import; the last three are also commands: python -m minidisent.bench / .claims / .exercises).
 """
-from . import (characters, claims, closed_form, data, defect, digits, exercises, fast, fourier, groups,
+from . import (characters, closed_form, data, defect, digits, fast, fourier, groups,
                identifiability, learned, metrics, models, operators, posthoc, recipes, representations,
                results, sampling, saving, shapes, train, vae, weak)
 
