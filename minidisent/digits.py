@@ -7,16 +7,15 @@ images, 8 x 8, counts 0..16, 13 writers; see DIGITS.md for provenance and licenc
 """
 import hashlib
 import os
-import zipfile
 
 import numpy as np
 
-from . import _checks, closed_form, data, groups, recipes, sampling, train
+from . import _checks, _files, closed_form, data, groups, recipes, sampling, train
 
 PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "digits.npz")
 SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
 CLASS_COUNTS = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)
-_MAX_BYTES = 1 << 20  # the archive's declared uncompressed size must stay below 1 MiB
+_MAX_BYTES = 1 << 20  # each member's declared uncompressed size must stay below 1 MiB
 
 
 def load(path=None):
@@ -24,22 +23,20 @@ def load(path=None):
     The vendored file (path None) is checked against its sha256; any file is read without
     pickle, its zip directory and declared sizes checked before anything is inflated."""
     path = PATH if path is None else path
+    names = ("images.npy", "labels.npy")
     try:
-        with open(path, "rb") as f:
+        with _files.regular_file(path) as f:  # never blocks on a FIFO; a folder is refused
             raw = f.read(4 * _MAX_BYTES + 1)
-        if path == PATH and hashlib.sha256(raw).hexdigest() != SHA256:
-            raise ValueError(f"sha256 {hashlib.sha256(raw).hexdigest()[:16]}..., expected {SHA256[:16]}...")
-        with zipfile.ZipFile(path) as archive:  # the directory only: nothing inflated yet
-            names = sorted(i.filename for i in archive.infolist())
-            size = sum(i.file_size for i in archive.infolist())
-        if names != ["images.npy", "labels.npy"] or size > _MAX_BYTES:
-            raise ValueError(f"members {names} of {size} bytes, expected images.npy and labels.npy "
-                             f"under {_MAX_BYTES} bytes")
-        with np.load(path, allow_pickle=False) as archive:
-            images, labels = archive["images"], archive["labels"]
+            if path == PATH and hashlib.sha256(raw).hexdigest() != SHA256:
+                raise ValueError(f"sha256 {hashlib.sha256(raw).hexdigest()[:16]}..., expected {SHA256[:16]}...")
+            archive, infos = _files.zip_members(f, lambda name: _MAX_BYTES if name in names else None, 2)
+            with archive:  # the directory was checked: nothing inflated before this line
+                if sorted(infos) != list(names):
+                    raise ValueError(f"members {sorted(infos)}, expected {list(names)}")
+                images, labels = (_files.npy_array(archive, infos[n]) for n in names)
     except FileNotFoundError:
         raise
-    except Exception as error:  # zip, zlib, format and our own checks
+    except Exception as error:  # zip, zlib, format and the checks above
         raise ValueError(f"path: expected the digits archive (.npz), got a corrupt or foreign file "
                          f"{path}: {type(error).__name__}: {error}") from None
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8) or not len(images) or \

@@ -22,7 +22,7 @@ from collections import namedtuple
 import autograd.numpy as np
 import numpy as onp
 
-from . import _checks, characters, closed_form, fast, models, operators, posthoc, representations, train
+from . import _checks, characters, closed_form, models, operators, posthoc, representations, train
 
 Allocation = namedtuple("Allocation", "copies dims error op")
 Allocation.__doc__ = """The best operator for a latent size (see best_operator).
@@ -198,9 +198,10 @@ def loss(model, param, penalty=1.0, reconstruction=1.0):
         psi = matrices(param, params)  # (|G|, L, L)
         z1 = model.encode(params, x1)
         z2 = np.einsum("bij,bj->bi", psi[g], z1)  # (B, L)
-        decoded_x1, decoded_x2 = np.split(model.decode(params, np.concatenate([z1, z2])), 2)
-        fit = fast.squared_norm(decoded_x2 - x2) + reconstruction * fast.squared_norm(decoded_x1 - x1)
-        return fit / x1.shape[0] + penalty * homomorphism_penalty(param, psi)
+        B = x1.shape[0]
+        decoded = model.decode(params, np.concatenate([z1, z2]))  # one decoder pass for both codes
+        fit = np.sum((decoded[B:] - x2) ** 2) + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+        return fit / B + penalty * homomorphism_penalty(param, psi)
 
     return objective
 

@@ -63,16 +63,24 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
     model, op = build(kind, operator, group, latent_dim, **(model_options or {}))
     settings = {**(WHITENED if whiten else SETTINGS[kind]), **overrides}
     start = time.perf_counter()
+    objective = fast.supervised_loss(model, op, reconstruction, consistency)
+    init = model.init(np.random.default_rng(seed))
     if whiten:
-        W, W_inverse = closed_form.whitening(group, np.concatenate([train_pairs[0], train_pairs[2]]))
-        train_pairs = whitened(train_pairs, W)
-    params, history = train.fit(fast.supervised_loss(model, op, reconstruction, consistency),
-                                model.init(np.random.default_rng(seed)), train_pairs,
-                                seed=seed, progress=progress, **settings)
-    if whiten:  # z = (x W) E', x̂ = (z D') W^{-1}
-        params = {"encoder": W @ params["encoder"], "decoder": params["decoder"] @ W_inverse}
+        params, history = fit_whitened(group, objective, init, train_pairs, seed=seed, progress=progress, **settings)
+    else:
+        params, history = train.fit(objective, init, train_pairs, seed=seed, progress=progress, **settings)
     return Run(kind, operator, model, op, params, history, time.perf_counter() - start,
                metrics.by_symmetry(model, params, op, test_pairs))
+
+
+def fit_whitened(group, objective, params, pairs, **settings):
+    """train.fit of a linear model's objective on the pairs whitened by
+    closed_form.whitening(group, their images), then the filter folded into the weights:
+    z = (x W) E', x̂ = (z D') W^{-1}. Returns (params for the original images, history)."""
+    x1, g, x2 = pairs
+    W, W_inverse = closed_form.whitening(group, np.concatenate([x1, x2]))
+    white, history = train.fit(objective, params, whitened(pairs, W), **settings)
+    return {"encoder": W @ white["encoder"], "decoder": white["decoder"] @ W_inverse}, history
 
 
 def whitened(pairs, W):

@@ -7,7 +7,7 @@ from collections import namedtuple
 
 import autograd.numpy as np
 
-from . import _checks, closed_form, fast, identifiability, metrics, recipes, train
+from . import _checks, fast, identifiability, metrics, recipes, train
 from .fast import gather_candidates
 from .models import check_params
 
@@ -184,10 +184,8 @@ def run_weak(kind, group, train_pairs, test_pairs, anchors=16, tau=0.3, consiste
     if pick is not None:
         labels[pick] = labelled[1]
     if kind == "linear":  # the last stage is supervised: recipes.run(whiten=True) on the labels
-        W, W_inverse = closed_form.whitening(group, np.concatenate([x1, x2]))
-        white, _ = train.fit(fast.supervised_loss(model, op), model.init(rng),
-                             recipes.whitened((x1, labels, x2), W), seed=seed, **recipes.WHITENED)
-        params = {"encoder": W @ white["encoder"], "decoder": white["decoder"] @ W_inverse}
+        params, _ = recipes.fit_whitened(group, fast.supervised_loss(model, op), model.init(rng),
+                                         (x1, labels, x2), seed=seed, **recipes.WHITENED)
     else:
         final = {**recipes.SETTINGS[kind], "steps": 2 * recipes.SETTINGS[kind]["steps"]}
         params, _ = train.fit(fast.supervised_loss(model, op), params, (x1, labels, x2), seed=seed, **final)
