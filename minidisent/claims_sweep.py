@@ -1,4 +1,4 @@
-"""The claims sweep: every claim of claims.py at every seed, as one table.
+"""The claims sweep: every claim of minidisent.claims at every seed, as one table.
 
     python -m minidisent.claims [--seeds 0 1 2 3 4] [--quick] [--only NAME ...] [--plain]
                                 [--json FILE] [--write] [--exactness]
@@ -96,7 +96,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.write and (args.quick or args.only or args.plain):
         parser.error("--write stores the whole sweep: it cannot be combined with --quick, --only or --plain")
-    claims.PLAIN = args.plain
+    claims.common.PLAIN = args.plain
     if args.exactness:
         print(claims.exactness(tuple(args.seeds)))
         return 0
