@@ -113,7 +113,7 @@ def orbit_error_split(model, params, op, X):
 EPS = np.logspace(-4, 0, 9)  # the probe's distances to the symmetric image
 # The probe MLPs: a strongly consistent encoder from the plain initialisation (gain 1), so
 # the MLP is really non-linear (build's default gain 0.1 keeps it near its linear regime).
-PROBE = dict(consistency=10.0, steps=3000, model_options=dict(gain=1.0))
+PROBE = dict(consistency=10.0, steps=1500, model_options=dict(gain=1.0))
 
 
 def defect_data(n=16, count=256, seed=0):
