@@ -194,7 +194,8 @@ def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
     "linear" also has "composed": the prediction error of the maps rebuilt from the
     generators' maps (composed), as a representation would have to be."""
     x1, g, x2 = data.orbit_pairs(group, train_pairs[0])
-    z1, z2 = model.encode(params, x1), model.encode(params, x2)
+    z1 = np.repeat(model.encode(params, train_pairs[0]), group.order, axis=0)  # x1: each image |G| times
+    z2 = model.encode(params, x2)
     test_x1 = _checks.images("test_pairs[0]", test_pairs[0], group.shape)
     out = {"reconstruction": metrics.relative_error(model.decode(params, model.encode(params, test_x1)), test_x1)}
     for name, fit in (("linear", linear_fit), ("plane", plane_fit)):
