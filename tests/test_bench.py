@@ -153,3 +153,13 @@ def test_peak_memory_is_a_plausible_number_of_megabytes():
     before = bench.peak_memory_mb()
     block = np.ones(50 * 2 ** 20 // 8)  # 50 MB, touched
     assert 10 < before and bench.peak_memory_mb() >= before and block.sum() > 0
+
+
+def test_chapter_rows_count_the_kernels_cpu_time_with_the_cpu_clock(tmp_path, monkeypatch):
+    code = "s = 0\nfor i in range(2_000_000):\n    s += i"  # about 0.1-0.3 s of CPU in the kernel
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), str(tmp_path / "01_busy.ipynb"))
+    monkeypatch.setattr(bench, "clock", bench.CLOCKS["cpu"])
+    busy, total = bench.chapter_rows(str(tmp_path))
+    assert busy["a"][0] == "cpu" and total["a"][0] == "cpu"
+    assert 0.05 < busy["a"][1] < float(busy["note"].split("wall ")[1].split(" s")[0]) + 1
+    assert busy["note"].startswith("kernel cpu ")
