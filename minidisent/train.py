@@ -83,7 +83,8 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     rng = np.random.default_rng(seed)
     rows = batches(len(data[0]), batch_size)
     history = np.empty(steps)
-    loss_and_grad = value_and_grad(objective)
+    keys = list(params)  # autograd differentiates a list of arrays faster than a dict of them
+    loss_and_grad = value_and_grad(lambda values, *rest: objective(dict(zip(keys, values)), *rest))
     stages = 1 if decay == 1 else 10
     ends = np.linspace(0, steps, stages + 1).astype(int)
     above = 0
@@ -93,7 +94,8 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
         for i, step in enumerate(range(ends[stage], ends[stage + 1])):
             batch = rows(step, rng)
             with np.errstate(over="ignore", invalid="ignore"):  # reported below, by step
-                value, grad = loss_and_grad(params, tuple(a[batch] for a in data), rng)
+                value, grads = loss_and_grad([params[k] for k in keys], tuple(a[batch] for a in data), rng)
+            grad = dict(zip(keys, grads))
             history[step] = value
             if step == 0:
                 runaway = RUNAWAY * max(value, _energy(data))
