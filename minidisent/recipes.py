@@ -75,7 +75,13 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
         params, history = fit_whitened(group, objective, init, train_pairs, seed=seed, progress=progress, **settings)
     else:
         params, history = train.fit(objective, init, train_pairs, seed=seed, progress=progress, **settings)
-    return Run(kind, operator, model, op, params, history, time.perf_counter() - start,
+    return scored(kind, operator, model, op, params, history, time.perf_counter() - start, test_pairs)
+
+
+def scored(kind, operator, model, op, params, history, seconds, test_pairs):
+    """A Run of a model trained elsewhere (chapters 02 and 05 train theirs in a visible cell),
+    scored like run's: metrics.by_symmetry on test_pairs."""
+    return Run(kind, operator, model, op, params, history, seconds,
                metrics.by_symmetry(model, params, op, test_pairs))
 
 

@@ -53,11 +53,9 @@ def results(datasets=("1D shifts",), seed=0, progress=None, quick=False, whiten=
                     continue  # no faithful set of rotation planes for this group
                 if progress:
                     progress(f"{name}: {kind} + {operator}")
-                white = whiten and (kind, operator) == ("linear", "shift")
-                rows[(kind, operator)] = recipes.run(kind, operator, group, train_pairs, test_pairs,
-                                                     latent_dim=latent_dim, seed=seed, whiten=white,
-                                                     consistency=CONSISTENCY,
-                                                     **settings(kind, operator, white, quick))
+                rows[(kind, operator)] = train_model(kind, operator, (group, train_pairs, test_pairs),
+                                                     seed, whiten and (kind, operator) == ("linear", "shift"),
+                                                     quick)
         images = np.concatenate([train_pairs[0], train_pairs[2]])
         for label, beta in vae.BETAS.items():
             if progress:
@@ -68,6 +66,18 @@ def results(datasets=("1D shifts",), seed=0, progress=None, quick=False, whiten=
                 model, params, group, train_pairs, test_pairs, seed=seed))
         out[name] = Entry(group, test_pairs, rows, unsupervised)
     return out
+
+
+def train_model(kind, operator, task, seed=0, whiten=False, quick=False, longer=1):
+    """One supervised model of the table on task = (group, train_pairs, test_pairs):
+    recipes.run with `settings`, latent consistency CONSISTENCY and the latent
+    representations.shift_latent_dim(group); `longer` multiplies its steps (claims.floors_settled
+    trains the models that stop at recipes.FLOOR_STEPS three times as long). Returns a Run."""
+    group, train_pairs, test_pairs = task
+    fit = settings(kind, operator, whiten, quick)
+    return recipes.run(kind, operator, group, train_pairs, test_pairs, seed=seed, whiten=whiten,
+                       latent_dim=representations.shift_latent_dim(group), consistency=CONSISTENCY,
+                       **dict(fit, steps=longer * fit["steps"]))
 
 
 def settings(kind, operator, whiten=False, quick=False):

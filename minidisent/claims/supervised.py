@@ -24,21 +24,21 @@ def floors_settled(seed):
     table (consistency 1, results.settings) and of chapter 02 (recipes.SETTINGS), trained
     again three times as long on the same data: the largest ratio of a held-out error
     (generic or symmetric) after FLOOR_STEPS to the same after three times as many."""
-    runs = []  # (the run stopped at FLOOR_STEPS, its data, its fit settings)
+    ratios = []
     for name, entry in common.table(seed).items():
         task = results.DATASETS[name](seed)
-        runs += [(run, task, dict(results.settings(*key), consistency=results.CONSISTENCY,
-                                  latent_dim=run.model.latent_dim))
-                 for key, run in entry.models.items() if key[1] != "shift"]
-    task = data.signals_1d(seed=seed)
-    runs += [(run, task, dict(recipes.SETTINGS[kind], steps=recipes.FLOOR_STEPS[kind]))
-             for (kind, _), run in chapter02_runs(seed).items()]
-    ratios = []
-    for short, (group, train_pairs, test_pairs), fit in runs:
-        longer = recipes.run(short.kind, short.operator, group, train_pairs, test_pairs, seed=seed,
-                             **dict(fit, steps=3 * fit["steps"]))
-        ratios += [short.errors["prediction"][c] / longer.errors["prediction"][c] for c in ("generic", "symmetric")]
+        ratios += [_ratio(run, results.train_model(*key, task, seed, longer=3))
+                   for key, run in entry.models.items() if key[1] != "shift"]
+    group, train_pairs, test_pairs = data.signals_1d(seed=seed)
+    ratios += [_ratio(run, recipes.run(kind, name, group, train_pairs, test_pairs, seed=seed,
+                                       steps=3 * recipes.FLOOR_STEPS[kind]))
+               for (kind, name), run in chapter02_runs(seed).items()]
     return common.below("floors_settled", max(ratios), 1.05)
+
+
+def _ratio(short, longer):
+    """The larger ratio of held-out prediction errors, generic or symmetric: short / longer."""
+    return max(short.errors["prediction"][c] / longer.errors["prediction"][c] for c in ("generic", "symmetric"))
 
 
 def disentangled_no_better(seed):
