@@ -6,21 +6,56 @@ import time
 from collections import namedtuple
 
 import autograd.numpy as np
+import numpy as onp
 
 from . import _checks, fast, identifiability, metrics, recipes, train
 from .fast import gather_candidates
 from .models import check_params
 
 
+# Bytes the candidate codes of one call may take (|G| x L x L matrices of a non-permutation
+# operator, or the (B, |G|, L) candidates of a batch, of which training holds several at once):
+# 64 MiB, checked before allocating.
+MAX_BYTES = 2 ** 26
+
+
+def candidate_bytes(op, batch_size):
+    """Bytes of float64 candidates (B, |G|, L) a batch of `batch_size` pairs scores at once."""
+    return 8 * int(batch_size) * op.group.order * op.latent_dim
+
+
+def _mib(n):
+    return f"{n / 2 ** 20:,.1f} MiB"
+
+
+def _permutation_index(op):
+    """int (|G|, L) with (psi(k) z)[l] = z[index[k, l]] if every psi(k) permutes the latent
+    (shift, stacked_shift, identity), else None; costs |G|·L, never |G|·L²."""
+    K, L = op.group.order, op.latent_dim
+    ks = onp.arange(K)
+    index = onp.asarray(op.apply(onp.tile(onp.arange(L, dtype=float), (K, 1)), ks))
+    if not onp.array_equal(onp.sort(index, axis=1), onp.tile(onp.arange(L), (K, 1))):
+        return None
+    index = index.astype(onp.intp)
+    probe = onp.random.default_rng(0).standard_normal((K, L))  # a permutation moves any z so
+    moved = onp.asarray(op.apply(probe, ks))
+    return index if onp.array_equal(moved, onp.take_along_axis(probe, index, axis=1)) else None
+
+
 def candidates_of(op):
     """candidates(Z) -> (B, |G|, L), [b, k] = psi(k) Z[b]: every candidate code at once.
     A permutation operator (shift, identity) is one gather (fast.gather_candidates, whose
-    gradient avoids a scatter-add); any other multiplies by the stack of its matrices."""
-    matrices = np.stack([op.matrix(k) for k in range(op.group.order)])  # (|G|, L, L)
-    if np.all((matrices == 0) | (matrices == 1)) and np.all(matrices.sum(axis=2) == 1):
-        index = np.argmax(matrices, axis=2)  # (|G|, L): (psi(k) z)[l] = z[index[k, l]]
-        inverse = np.argsort(index, axis=1)
+    gradient avoids a scatter-add); any other multiplies by the stack of its matrices
+    (|G| x L x L numbers: refused above MAX_BYTES before it is built)."""
+    index = _permutation_index(op)
+    if index is not None:
+        inverse = onp.argsort(index, axis=1)
         return lambda Z: gather_candidates(Z, index, inverse)
+    size = 8 * op.group.order * op.latent_dim ** 2
+    if size > MAX_BYTES:
+        raise ValueError(f"op: expected |G| x L x L matrices within {_mib(MAX_BYTES)}, got {op!r}: "
+                         f"{op.group.order} x {op.latent_dim} x {op.latent_dim} floats = {_mib(size)}")
+    matrices = np.stack([op.matrix(k) for k in range(op.group.order)])  # (|G|, L, L)
     return lambda Z: np.einsum("kml,bl->bkm", matrices, Z)
 
 
@@ -110,12 +145,16 @@ def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=N
 
 def infer(model, params, op, x1, x2):
     """The model's guess of the transformation: the best candidate argmin_g' ‖psi(g') z1 − z2‖².
-    x1, x2 (B, *shape) -> int (B,), in the model's own labelling of the group."""
+    x1, x2 (B, *shape) -> int (B,), in the model's own labelling of the group. Scored in
+    pieces whose candidates (rows, |G|, L) stay within MAX_BYTES."""
     _checks.model_and_operator(model, op)
     check_params(model, params)
     x1, x2 = _weak_pairs(model, (x1, x2))
-    scores = candidate_scores(model, params, op, x1, x2)[0]
-    return np.argmin(scores, axis=1).astype(np.intp)
+    candidates = candidates_of(op)
+    rows = max(1, MAX_BYTES // candidate_bytes(op, 1))
+    best = [np.argmin(candidate_scores(model, params, op, x1[i:i + rows], x2[i:i + rows], candidates)[0], axis=1)
+            for i in range(0, len(x1), rows)]
+    return onp.concatenate(best).astype(onp.intp)
 
 
 def weak_predict(model, params, op, x1, x2, tau):
@@ -130,80 +169,139 @@ def weak_predict(model, params, op, x1, x2, tau):
     return model.decode(params, z2), weights
 
 
+# --- run_weak in stages: what chapter 08 teaches, one function each ------------------------
+
 # The last stage of a linear run: recipes.WHITENED, 1500 steps. With recipes.run's 1000 the
 # model is as exact, but the held-out labels it infers (coset accuracy) lose a seed of the
 # sweep with 16 anchors (0.73).
 LAST_STAGE = dict(recipes.WHITENED, steps=1500)
+MAX_STEPS = 10 ** 6  # per temperature: train.fit keeps the loss of every step
 
 WeakRun = namedtuple("WeakRun", "kind model op params seconds g_pred sigma coset by_stabilizer error")
+Score = namedtuple("Score", "g_pred sigma coset by_stabilizer error")
 
 
-def run_weak(kind, group, train_pairs, test_pairs, anchors=16, tau=0.3, consistency=1.0,
-             latent_dim=None, seed=0, steps=500, batch_size=64, blend=None):
-    """Train the shift operator from pairs (x1, x2) without their g, then score it.
+def schedule(tau=0.3, anchored=True):
+    """The temperatures `anneal` trains at: [tau] with anchors (the warm start has already
+    organised the scores); without, 30·tau, 10·tau, 3·tau, tau, tau/3, tau/10 (from 9 down to
+    0.03 for tau = 0.3): the scores organise while the weights are soft, then they sharpen."""
+    _checks.positive("tau", tau)
+    return [tau] if anchored else [30 * tau, 10 * tau, 3 * tau, tau, tau / 3, tau / 10]
 
-    anchors  how many training pairs keep their label (0: none). With anchors: a
-             supervised warm start on them (recipes.SETTINGS), then `steps` steps of the
-             weak loss with them added. Without: the weak loss alone, `steps` steps at
-             each of 30·tau, 10·tau, 3·tau, tau, tau/3, tau/10 (annealing lets the scores
-             organise before the weights become sharp).
-    blend    weak_loss's: by default "errors" without anchors, "codes" (cheaper) with.
-    Both end with self-labelling, the tau -> 0 limit of the weak loss: every training pair
-    gets the model's best candidate as its label (anchors keep theirs) and the model is
-    trained on them with the supervised loss: a linear model afresh on whitened pairs as
-    recipes.run(whiten=True) does (exact, not stopped at Adam's noise floor; LAST_STAGE), an MLP from
-    where it is with recipes.SETTINGS for twice its steps.
-    Returns a WeakRun: model, op, params, seconds, g_pred (the model's labels of the held-out
-    pairs), sigma (relabelling: the model says sigma(g)), coset (accuracy after it),
-    by_stabilizer (identifiability.accuracy_by_stabilizer after it) and error (held-out
-    prediction error of x2 from x1 and sigma(g), comparable with recipes.run's)."""
+
+def warm_start(kind, model, op, params, anchors, consistency=1.0, seed=0):
+    """Stage 1 (with anchors only): the supervised loss on the labelled pairs
+    anchors = (x1, g, x2), with recipes.SETTINGS[kind]. Returns the trained params."""
+    _kind(kind)
+    loss = fast.supervised_loss(model, op, consistency=consistency)
+    return train.fit(loss, params, anchors, seed=seed, **recipes.SETTINGS[kind])[0]
+
+
+def anneal(model, op, params, pairs, taus, anchors=None, consistency=1.0, steps=500,
+           batch_size=64, seed=0):
+    """Stage 2: `steps` steps of weak_loss at each temperature of `taus` in turn (see
+    schedule) on pairs = (x1, x2), with the labelled anchors (x1, g, x2) added if given;
+    blend "codes" with anchors, "errors" without (weak_loss says why). Returns the params."""
+    _anneal_arguments(op, taus, steps, batch_size)
+    blend = "errors" if anchors is None else "codes"
+    for tau in taus:
+        loss = weak_loss(model, op, tau=tau, consistency=consistency, anchors=anchors, blend=blend)
+        params, _ = train.fit(loss, params, pairs, steps=steps, batch_size=batch_size,
+                              step_size=1e-2, seed=seed)
+    return params
+
+
+def self_label(model, params, op, pairs, anchors=None):
+    """Stage 3, the tau -> 0 limit of the weak loss: each pair (x1, x2) gets the model's best
+    candidate as its label (infer); anchors = (index, g) keep their given labels g.
+    Returns the labelled pairs (x1, labels, x2)."""
+    x1, x2 = pairs
+    labels = infer(model, params, op, x1, x2)
+    if anchors is not None:
+        labels[anchors[0]] = anchors[1]
+    return x1, labels, x2
+
+
+def last_stage(kind, group, model, op, params, labelled, rng, seed=0):
+    """Stage 4: the supervised loss on the self-labelled pairs (x1, labels, x2). A linear
+    model trains afresh (model.init(rng)) on whitened pairs with LAST_STAGE, as
+    recipes.run(whiten=True) does (exact, not stopped at Adam's noise floor); an MLP goes on
+    from params with recipes.SETTINGS[kind] for twice its steps. Returns the params."""
+    loss = fast.supervised_loss(model, op)
+    if _kind(kind) == "linear":
+        return recipes.fit_whitened(group, loss, model.init(rng), labelled, seed=seed, **LAST_STAGE)[0]
+    final = {**recipes.SETTINGS[kind], "steps": 2 * recipes.SETTINGS[kind]["steps"]}
+    return train.fit(loss, params, labelled, seed=seed, **final)[0]
+
+
+def score(group, model, params, op, test_pairs, anchors=None):
+    """Stage 5, on held-out pairs (x1, g, x2) whose g the model never saw. Returns a Score:
+    g_pred (the model's labels, infer), sigma (the relabelling, the model says sigma(g): read
+    off the labelled anchors (x1, g, x2) if given, else the best automorphism), coset
+    (accuracy after it), by_stabilizer (identifiability.accuracy_by_stabilizer) and error
+    (prediction error of x2 from x1 and sigma(g), comparable with recipes.run's)."""
+    x1, g, x2 = _checks.pairs("test_pairs", test_pairs, group.shape, group.order)
+    g_pred = infer(model, params, op, x1, x2)
+    if anchors is None:
+        sigma, coset = identifiability.best_relabelling(group, x1, g_pred, x2)
+    else:
+        guess = infer(model, params, op, anchors[0], anchors[2])
+        sigma = identifiability.anchored_relabelling(group, guess, anchors[1])
+        coset = identifiability.coset_accuracy(group, x1, identifiability.relabel(sigma, g_pred), x2)
+    relabelled = identifiability.relabel(sigma, g_pred)
+    return Score(g_pred, sigma, coset, identifiability.accuracy_by_stabilizer(group, x1, relabelled, g, x2),
+                 metrics.prediction_error(model, params, op, (x1, sigma[g], x2)))
+
+
+def run_weak(kind, group, train_pairs, test_pairs, anchors=16, taus=None, consistency=1.0,
+             steps=500, batch_size=64, seed=0):
+    """Train the shift operator from pairs (x1, x2) without their g, then score it: the
+    stages above in turn. anchors: how many training pairs keep their label (0: none, no
+    warm start); taus: the schedule (default schedule(0.3, anchors > 0)); steps, batch_size:
+    anneal's, at each temperature. Returns a WeakRun (the Score's fields after kind, model,
+    op, params and seconds)."""
     _checks.cyclic_factors(group, "run_weak (its relabelling enumerates the automorphisms)")
-    latent_dim = group.order if latent_dim is None else latent_dim
-    model, op = recipes.build(kind, "shift", group, latent_dim)
+    model, op = recipes.build(_kind(kind), "shift", group, group.order)
     x1, _, x2 = _checks.pairs("train_pairs", train_pairs, group.shape, group.order)
     _checks.pairs("test_pairs", test_pairs, group.shape, group.order)
-    if isinstance(anchors, bool) or not isinstance(anchors, (int, np.integer)) or not 0 <= anchors <= len(x1):
+    if isinstance(anchors, bool) or not isinstance(anchors, (int, onp.integer)) or not 0 <= anchors <= len(x1):
         raise ValueError(f"anchors: expected a number of pairs in [0, {len(x1)}], got {anchors!r}")
-    _checks.positive("tau", tau)
+    taus = schedule(0.3, anchors > 0) if taus is None else taus
+    _anneal_arguments(op, taus, steps, batch_size)
     _checks.seed("seed", seed)
-    _checks.positive("steps", steps, integer=True)
-    if blend not in (None, "codes", "errors"):
-        raise ValueError(f"blend: expected None, 'codes' or 'errors', got {blend!r}")
-    rng = np.random.default_rng(seed)
+    rng = onp.random.default_rng(seed)
     pick = rng.choice(len(x1), anchors, replace=False) if anchors else None
     labelled = None if pick is None else tuple(a[pick] for a in train_pairs)
     start = time.perf_counter()
     params = model.init(rng)
-    if labelled is None:
-        taus = [30 * tau, 10 * tau, 3 * tau, tau, tau / 3, tau / 10]
-    else:
-        taus = [tau]
-        params, _ = train.fit(fast.supervised_loss(model, op, consistency=consistency), params,
-                              labelled, seed=seed, **recipes.SETTINGS[kind])
-    for t in taus:
-        loss = weak_loss(model, op, tau=t, consistency=consistency, anchors=labelled,
-                         blend=blend or ("codes" if labelled else "errors"))
-        params, _ = train.fit(loss, params, (x1, x2), steps=steps, batch_size=batch_size,
-                              step_size=1e-2, seed=seed)
-    labels = infer(model, params, op, x1, x2)
-    if pick is not None:
-        labels[pick] = labelled[1]
-    if kind == "linear":  # the last stage is supervised: recipes.run(whiten=True) on the labels
-        params, _ = recipes.fit_whitened(group, fast.supervised_loss(model, op), model.init(rng),
-                                         (x1, labels, x2), seed=seed, **LAST_STAGE)
-    else:
-        final = {**recipes.SETTINGS[kind], "steps": 2 * recipes.SETTINGS[kind]["steps"]}
-        params, _ = train.fit(fast.supervised_loss(model, op), params, (x1, labels, x2), seed=seed, **final)
+    if labelled is not None:
+        params = warm_start(kind, model, op, params, labelled, consistency, seed)
+    params = anneal(model, op, params, (x1, x2), taus, labelled, consistency, steps, batch_size, seed)
+    pairs = self_label(model, params, op, (x1, x2), None if pick is None else (pick, labelled[1]))
+    params = last_stage(kind, group, model, op, params, pairs, rng, seed)
     seconds = time.perf_counter() - start
-    x1, g, x2 = test_pairs
-    g_pred = infer(model, params, op, x1, x2)
-    if labelled is None:
-        sigma, coset = identifiability.best_relabelling(group, x1, g_pred, x2)
-    else:
-        sigma = identifiability.anchored_relabelling(
-            group, infer(model, params, op, labelled[0], labelled[2]), labelled[1])
-        coset = identifiability.coset_accuracy(group, x1, identifiability.relabel(sigma, g_pred), x2)
-    relabelled = identifiability.relabel(sigma, g_pred)
-    return WeakRun(kind, model, op, params, seconds, g_pred, sigma, coset,
-                   identifiability.accuracy_by_stabilizer(group, x1, relabelled, g, x2),
-                   metrics.prediction_error(model, params, op, (x1, sigma[g], x2)))
+    return WeakRun(kind, model, op, params, seconds, *score(group, model, params, op, test_pairs, labelled))
+
+
+def _kind(kind):
+    if kind not in recipes.SETTINGS:
+        raise ValueError(f"kind: expected one of {sorted(recipes.SETTINGS)}, got {kind!r}")
+    return kind
+
+
+def _anneal_arguments(op, taus, steps, batch_size):
+    """The door of anneal (and of run_weak, before any stage trains)."""
+    if isinstance(taus, (str, bytes)) or not hasattr(taus, "__len__") or len(taus) == 0:
+        raise TypeError(f"taus: expected a non-empty list of temperatures (weak.schedule()), got {taus!r}")
+    for i, tau in enumerate(taus):
+        _checks.positive(f"taus[{i}]", tau)
+    _checks.size("steps", steps)
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps: expected at most {MAX_STEPS:,} steps per temperature (train.fit keeps "
+                         f"a loss per step), got {steps:,}")
+    size = candidate_bytes(op, _checks.size("batch_size", batch_size))
+    if size > MAX_BYTES:
+        most = MAX_BYTES // candidate_bytes(op, 1)
+        raise ValueError(f"batch_size: expected at most {most} pairs for {op!r}: each batch scores "
+                         f"(batch_size, |G|, L) = ({batch_size}, {op.group.order}, {op.latent_dim}) "
+                         f"candidates = {_mib(size)}, above {_mib(MAX_BYTES)}")

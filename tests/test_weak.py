@@ -185,3 +185,68 @@ def test_bad_shapes():
         identifiability.coset_accuracy(G16, x1, g[:3], x2)
     with pytest.raises(ValueError, match="anchors: expected a number"):
         weak.run_weak("linear", G16, (x1, g, x2), (x1, g, x2), anchors=5)
+
+
+def test_run_weak_is_its_stages_in_turn():
+    # the same run written out stage by stage, as chapter 08 does: identical parameters
+    x1, g, x2 = _batch(G16, 96, seed=5)
+    test = _batch(G16, 40, seed=6)
+    run = weak.run_weak("linear", G16, (x1, g, x2), test, anchors=np.int64(8), steps=20, seed=3)
+    rng = np.random.default_rng(3)
+    pick = rng.choice(len(x1), 8, replace=False)
+    anchors = (x1[pick], g[pick], x2[pick])
+    model, op = models.linear((16,), 16), operators.shift(G16, 16)
+    params = weak.warm_start("linear", model, op, model.init(rng), anchors, seed=3)
+    params = weak.anneal(model, op, params, (x1, x2), weak.schedule(0.3), anchors, steps=20, seed=3)
+    labelled = weak.self_label(model, params, op, (x1, x2), (pick, g[pick]))
+    assert np.array_equal(labelled[1][pick], g[pick])
+    params = weak.last_stage("linear", G16, model, op, params, labelled, rng, seed=3)
+    for key in params:
+        assert np.array_equal(params[key], run.params[key])
+    scored = weak.score(G16, model, params, op, test, anchors)
+    assert scored.coset == run.coset and np.array_equal(scored.g_pred, run.g_pred)
+
+
+def test_the_schedule_is_the_documented_one():
+    assert weak.schedule(0.3) == [0.3]
+    assert np.allclose(weak.schedule(0.3, anchored=False), [9, 3, 0.9, 0.3, 0.1, 0.03])
+
+
+@pytest.mark.parametrize("operator", [operators.shift, operators.stacked_shift, operators.identity,
+                                      operators.disentangled])
+def test_the_gather_is_taken_exactly_for_the_permutation_operators(operator):
+    group = groups.translations((2, 3))
+    op = operator(group, 2 * group.order)
+    Z = np.random.default_rng(0).normal(size=(3, op.latent_dim))
+    matrices = np.stack([op.matrix(k) for k in range(group.order)])  # independent: the matrices
+    np.testing.assert_allclose(weak.candidates_of(op)(Z), np.einsum("kml,bl->bkm", matrices, Z), atol=1e-12)
+    is_permutation = bool(np.all((matrices == 0) | (matrices == 1)))
+    assert is_permutation == (operator is not operators.disentangled)
+    assert (weak.candidates_of(op).__code__.co_names[0] == "gather_candidates") == is_permutation
+
+
+def test_sizes_are_bounded_before_anything_is_allocated():
+    big = groups.cyclic(1024)
+    pairs = (np.zeros((4, 1024)), np.zeros(4, dtype=int), np.zeros((4, 1024)))
+    with pytest.raises(ValueError, match=r"batch_size: expected at most 8 pairs .* = 512.0 MiB"):
+        weak.run_weak("linear", big, pairs, pairs, anchors=0)
+    with pytest.raises(ValueError, match=r"1024 x 1024 x 1024 floats = 8,192.0 MiB"):
+        weak.weak_loss(models.linear((1024,), 1024), operators.disentangled(big, 1024))
+    x1, g, x2 = _batch(G16, 8)
+    with pytest.raises(ValueError, match="steps: expected at most 1,000,000 steps"):
+        weak.run_weak("linear", G16, (x1, g, x2), (x1, g, x2), anchors=2, steps=10 ** 9)
+    with pytest.raises(TypeError, match="taus"):
+        weak.run_weak("linear", G16, (x1, g, x2), (x1, g, x2), anchors=2, taus=[])
+    with pytest.raises(ValueError, match="kind"):
+        weak.run_weak("vae", G16, (x1, g, x2), (x1, g, x2))
+
+
+def test_infer_in_pieces_equals_infer_at_once(monkeypatch):
+    model, op = models.linear((16,), 16), operators.shift(G16, 16)
+    params = model.init(np.random.default_rng(7))
+    x1, _, x2 = _batch(G16, 50)
+    whole = weak.infer(model, params, op, x1, x2)
+    monkeypatch.setattr(weak, "MAX_BYTES", weak.candidate_bytes(op, 7))  # pieces of 7 pairs
+    assert np.array_equal(weak.infer(model, params, op, x1, x2), whole)
+    scores = weak.candidate_scores(model, params, op, x1, x2)[0]  # independent: all at once
+    assert np.array_equal(whole, np.argmin(scores, axis=1))
