@@ -49,12 +49,12 @@ def write(measured, seeds, readme="README.md"):
 
 def sweep(seeds=(0, 1, 2, 3, 4), names=None, progress=None):
     """{name: [Claim at each seed]} for the named claims (default all)."""
-    out = {}
+    out, trained = {}, {}  # trained: what the claims need (common.needs), once per seed
     for name in names or claims.CLAIMS:
         out[name] = []
         for seed in seeds:
             start = time.perf_counter()
-            out[name].append(claims.CLAIMS[name][0](seed))
+            out[name].append(claims.common.measure(claims.CLAIMS[name][0], seed, trained))
             if progress:
                 progress(f"{name} seed {seed}: {out[name][-1].value:.3g} ({time.perf_counter() - start:.0f} s)")
     return out

@@ -105,3 +105,34 @@ def test_run_weak_refuses_a_non_commutative_group_before_training():
     pairs = data.pairs(group, np.random.default_rng(0).normal(size=(8, 3, 3)), np.random.default_rng(0))
     with pytest.raises(ValueError, match="group"):
         weak.run_weak("linear", group, pairs, pairs, anchors=0, steps=10**6)
+
+
+def test_a_claim_reads_the_run_it_is_given_and_trains_none():
+    fake = recipes.Run(*[None] * len(recipes.Run._fields))._replace(
+        errors={k: {"generic": 2e-7, "symmetric": 5e-7} for k in ("prediction", "equivariance")})
+    c = claims.shift_linear_z16(0, run=fake)  # trains nothing: returns at once
+    assert c.value == 5e-7 and c.holds
+    assert not claims.shift_linear_z16(0, run=fake._replace(errors={k: {"generic": 0.0, "symmetric": 2e-6}
+                                                                   for k in ("prediction", "equivariance")})).holds
+
+
+def test_the_sweep_trains_what_claims_share_once_per_seed():
+    calls = []
+
+    def trainer(seed):
+        calls.append(seed)
+        return 10 * seed
+
+    @claims.common.needs(value=trainer)
+    def one(seed, value=None):
+        return claims.common.below("one", value, 15)
+
+    @claims.common.needs(value=trainer)
+    def two(seed, value=None):
+        return claims.common.above("two", value, 5)
+
+    trained = {}
+    measured = [claims.common.measure(f, s, trained) for f in (one, two) for s in (0, 1, 2)]
+    assert calls == [0, 1, 2]  # three trainings for six claims
+    assert [c.holds for c in measured] == [True, True, False, False, True, True]
+    assert claims.common.measure(lambda seed: claims.common.below("x", seed, 1), 3, {}).value == 3

@@ -14,25 +14,42 @@ def chapter02_runs(seed):
     recipes.FLOOR_STEPS on data.signals_1d(seed=seed), kind "linear" and "mlp", operator
     "disentangled" and "identity". Returns {(kind, operator): Run}."""
     group, train_pairs, test_pairs = data.signals_1d(seed=seed)
-    return {(kind, name): common.kept(("chapter02", seed, kind, name), lambda: recipes.run(
-                kind, name, group, train_pairs, test_pairs, seed=seed, steps=recipes.FLOOR_STEPS[kind]))
+    return {(kind, name): recipes.run(kind, name, group, train_pairs, test_pairs, seed=seed,
+                                      steps=recipes.FLOOR_STEPS[kind])
             for kind in ("linear", "mlp") for name in ("disentangled", "identity")}
 
 
-def floors_settled(seed):
+def chapter05_run(seed):
+    """Chapter 05's run: recipes.run("linear", "shift") with its default recipe on
+    data.signals_1d(seed=seed)."""
+    group, train_pairs, test_pairs = data.signals_1d(seed=seed)
+    return recipes.run("linear", "shift", group, train_pairs, test_pairs, seed=seed)
+
+
+def chapter06_run(seed):
+    """Chapter 06's run: recipes.run("mlp", "shift") with its default recipe on
+    data.signals_1d(seed=seed)."""
+    group, train_pairs, test_pairs = data.signals_1d(seed=seed)
+    return recipes.run("mlp", "shift", group, train_pairs, test_pairs, seed=seed)
+
+
+@common.needs(table=common.table, runs=chapter02_runs)
+def floors_settled(seed, table=None, runs=None):
     """The models that cannot be exact stop at recipes.FLOOR_STEPS: those of the results
     table (consistency 1, results.settings) and of chapter 02 (recipes.SETTINGS), trained
     again three times as long on the same data: the largest ratio of a held-out error
     (generic or symmetric) after FLOOR_STEPS to the same after three times as many."""
+    table = common.table(seed) if table is None else table
+    runs = chapter02_runs(seed) if runs is None else runs
     ratios = []
-    for name, entry in common.table(seed).items():
+    for name, entry in table.items():
         task = results.DATASETS[name](seed)
         ratios += [_ratio(run, results.train_model(*key, task, seed, longer=3))
                    for key, run in entry.models.items() if key[1] != "shift"]
     group, train_pairs, test_pairs = data.signals_1d(seed=seed)
     ratios += [_ratio(run, recipes.run(kind, name, group, train_pairs, test_pairs, seed=seed,
                                        steps=3 * recipes.FLOOR_STEPS[kind]))
-               for (kind, name), run in chapter02_runs(seed).items()]
+               for (kind, name), run in runs.items()]
     return common.below("floors_settled", max(ratios), 1.05)
 
 
@@ -41,42 +58,41 @@ def _ratio(short, longer):
     return max(short.errors["prediction"][c] / longer.errors["prediction"][c] for c in ("generic", "symmetric"))
 
 
-def disentangled_no_better(seed):
-    """Chapter 02: on symmetric signals the disentangled operator does no better than no
-    operator at all: the larger |difference| of their held-out errors, linear and MLP."""
-    runs = chapter02_runs(seed)
+@common.needs(runs=chapter02_runs)
+def disentangled_no_better(seed, runs=None):
+    """Chapter 02, one cyclic factor (Z_16 signals): on symmetric signals the disentangled
+    operator does no better than no operator at all: the larger |difference| of their
+    held-out errors, linear and MLP. runs: chapter02_runs(seed), trained if not given."""
+    runs = chapter02_runs(seed) if runs is None else runs
     return common.below("disentangled_no_better", max(
         abs(runs[k, "disentangled"].errors["prediction"]["symmetric"] - runs[k, "identity"].errors["prediction"]["symmetric"])
         for k in ("linear", "mlp")), 0.01)
 
 
-def shift_linear_z16(seed):
-    """Chapter 05's run: recipes.run("linear", "shift") with its default recipe on
-    data.signals_1d(seed=seed): the largest held-out prediction or equivariance error,
-    generic and symmetric signals."""
-    def compute():
-        group, train_pairs, test_pairs = data.signals_1d(seed=seed)
-        return recipes.run("linear", "shift", group, train_pairs, test_pairs, seed=seed)
-    errors = common.kept(("chapter05", seed), compute).errors
+@common.needs(run=chapter05_run)
+def shift_linear_z16(seed, run=None):
+    """Chapter 05's run (chapter05_run, trained if not given): the largest held-out
+    prediction or equivariance error, generic and symmetric signals."""
+    errors = (chapter05_run(seed) if run is None else run).errors
     return common.below("shift_linear_z16", max(errors[k][c] for k in ("prediction", "equivariance")
                                           for c in ("generic", "symmetric")), 1e-6)
 
 
-def mlp_shift_z16(seed):
-    """Chapter 06's run: recipes.run("mlp", "shift") with its default recipe on
-    data.signals_1d(seed=seed): the larger held-out error, generic or symmetric signals."""
-    def compute():
-        group, train_pairs, test_pairs = data.signals_1d(seed=seed)
-        return recipes.run("mlp", "shift", group, train_pairs, test_pairs, seed=seed)
-    errors = common.kept(("chapter06", seed), compute).errors["prediction"]
+@common.needs(run=chapter06_run)
+def mlp_shift_z16(seed, run=None):
+    """Chapter 06's run (chapter06_run, trained if not given): the larger held-out error,
+    generic or symmetric signals."""
+    errors = (chapter06_run(seed) if run is None else run).errors["prediction"]
     return common.below("mlp_shift_z16", max(errors["generic"], errors["symmetric"]), 5e-4)
 
 
-def linear_shift_exact(seed):
+@common.needs(table=common.table)
+def linear_shift_exact(seed, table=None):
     """Linear + shift, the results recipe: the largest held-out error over the four data
     sets of the table (1D shifts, 2D translations, 90° rotations, translations+rotations),
-    generic and symmetric images."""
-    return common.below("linear_shift_exact", max(common.cells(seed, ("linear", "shift"))), 1e-6)
+    generic and symmetric images. table: common.table(seed), trained if not given."""
+    table = common.table(seed) if table is None else table
+    return common.below("linear_shift_exact", max(common.cells(table, ("linear", "shift"))), 1e-6)
 
 
 # Harder data: a large cyclic group (the weakest Fourier mode of the Z_64 signals carries
@@ -159,54 +175,66 @@ def noncommutative_with_consistency(seed):
                   max(_worst(("dihedral", "translations_rotations"), seed, 1.0, "prediction")), 1e-6)
 
 
-def mlp_shift(seed):
+@common.needs(table=common.table)
+def mlp_shift(seed, table=None):
     """MLP + shift, the results recipe: the largest held-out error over the table."""
-    return common.below("mlp_shift", max(common.cells(seed, ("mlp", "shift"))), 3e-3)
+    table = common.table(seed) if table is None else table
+    return common.below("mlp_shift", max(common.cells(table, ("mlp", "shift"))), 3e-3)
 
 
-def others_far(seed):
+@common.needs(table=common.table)
+def others_far(seed, table=None):
     """No operator and the disentangled operator: the smallest ratio of their error to the
     MLP + shift error, over the table (chapter 09)."""
-    shift = common.cells(seed, ("mlp", "shift"))
+    table = common.table(seed) if table is None else table
+    shift = common.cells(table, ("mlp", "shift"))
     ratios = [a / b for key in results.ROW_LABELS if key[1] != "shift"
-              for a, b in zip(common.cells(seed, key), shift) if common.cells(seed, key)]
+              for a, b in zip(common.cells(table, key), shift)]
     return common.above("others_far", min(ratios), 10)
 
 
 # --- The VAEs, tested post hoc (README, chapter 09) --------------------------------------
 
-def _vae(seed):
-    return [r for d in common.table(seed).values() for r in d.vae.values()]
+def _vae(seed, table):
+    """The post-hoc dicts of every VAE of the table (common.table(seed) if table is None)."""
+    table = common.table(seed) if table is None else table
+    return [r for d in table.values() for r in d.vae.values()]
 
 
-def vae_no_plane(seed):
+@common.needs(table=common.table)
+def vae_no_plane(seed, table=None):
     """The best rotation plane fitted in a VAE's latent: its smallest prediction error."""
-    return common.above("vae_no_plane", min(r["plane"]["prediction"]["all"] for r in _vae(seed)
-                                      if r["plane"] is not None), 0.3)
+    return common.above("vae_no_plane", min(r["plane"]["prediction"]["all"] for r in _vae(seed, table)
+                                            if r["plane"] is not None), 0.3)
 
 
-def vae_reconstruction(seed):
+@common.needs(table=common.table)
+def vae_reconstruction(seed, table=None):
     """The VAE and the β-VAE: their largest held-out reconstruction error over the table."""
-    return common.below("vae_reconstruction", max(r["reconstruction"] for r in _vae(seed)), 0.1)
+    return common.below("vae_reconstruction", max(r["reconstruction"] for r in _vae(seed, table)), 0.1)
 
 
-def posthoc_fit(seed):
+@common.needs(table=common.table)
+def posthoc_fit(seed, table=None):
     """The per-g linear maps fitted after a VAE predict about as well as it reconstructs:
     the largest prediction error minus 1.6 x the reconstruction error (chapter 09)."""
     return common.below("posthoc_fit", max(r["linear"]["prediction"]["all"] - 1.6 * r["reconstruction"]
-                                     for r in _vae(seed)), 0.01)
+                                           for r in _vae(seed, table)), 0.01)
 
 
-def posthoc_homomorphism(seed):
+@common.needs(table=common.table)
+def posthoc_homomorphism(seed, table=None):
     """The per-g linear maps fitted after a VAE: the smallest homomorphism error."""
-    return common.above("posthoc_homomorphism", min(r["linear"]["homomorphism"] for r in _vae(seed)), 0.01)
+    return common.above("posthoc_homomorphism", min(r["linear"]["homomorphism"] for r in _vae(seed, table)),
+                        0.01)
 
 
-def posthoc_composed(seed):
+@common.needs(table=common.table)
+def posthoc_composed(seed, table=None):
     """Maps rebuilt from the generators' maps against the per-g maps: the worst ratio of
     their prediction errors."""
     return common.below("posthoc_composed", max(r["linear"]["composed"]["all"] / r["linear"]["prediction"]["all"]
-                                          for r in _vae(seed)), 2.0)
+                                                for r in _vae(seed, table)), 2.0)
 
 
 # --- The topological defect (chapter 03) --------------------------------------------------
@@ -255,27 +283,27 @@ def closed_form_runs(seed):
     """Chapter 04's runs: 90° rotations of 5x5 blobs (128, drawn from default_rng(seed + 1)),
     linear + shift on latents 4·d, d = 1, 2, trained on every pair of their orbits on
     prediction only. Returns {d: (trained error, equivariance error, closed-form optimum)}."""
-    def compute():
-        group = groups.rotations(5)
-        blobs = data.random_blobs((5, 5), 128, np.random.default_rng(seed + 1))
-        orbit = data.orbit_pairs(group, blobs)
-        out = {}
-        for d in (1, 2):
-            model, op = recipes.build("linear", "shift", group, 4 * d)
-            settings = {**recipes.SETTINGS["linear"], "steps": 4000}
-            params, _ = train.fit(train.supervised_loss(model, op, reconstruction=0.0),
-                                  model.init(np.random.default_rng(seed)), orbit, seed=seed, **settings)
-            out[d] = (metrics.prediction_error(model, params, op, orbit),
-                      metrics.equivariance_error(model, params, op, orbit),
-                      closed_form.linear(group, blobs, 4 * d, "shift")[1])
-        return out
-    return common.kept(("closed form", seed), compute)
+    group = groups.rotations(5)
+    blobs = data.random_blobs((5, 5), 128, np.random.default_rng(seed + 1))
+    orbit = data.orbit_pairs(group, blobs)
+    out = {}
+    for d in (1, 2):
+        model, op = recipes.build("linear", "shift", group, 4 * d)
+        settings = {**recipes.SETTINGS["linear"], "steps": 4000}
+        params, _ = train.fit(train.supervised_loss(model, op, reconstruction=0.0),
+                              model.init(np.random.default_rng(seed)), orbit, seed=seed, **settings)
+        out[d] = (metrics.prediction_error(model, params, op, orbit),
+                  metrics.equivariance_error(model, params, op, orbit),
+                  closed_form.linear(group, blobs, 4 * d, "shift")[1])
+    return out
 
 
-def closed_form_agreement(seed):
+@common.needs(runs=closed_form_runs)
+def closed_form_agreement(seed, runs=None):
     """Chapter 04: trained error over the closed-form optimum, the larger of d = 1, 2 (never
-    below 1; the optimums there are 5e-2 and 5e-3)."""
-    ratio = max(trained / optimum for trained, _, optimum in closed_form_runs(seed).values())
+    below 1; the optimums there are 5e-2 and 5e-3). runs: closed_form_runs(seed)."""
+    runs = closed_form_runs(seed) if runs is None else runs
+    ratio = max(trained / optimum for trained, _, optimum in runs.values())
     return common.Claim("closed_form_agreement", ratio, "in [1, 1.01]", bool(1 - 1e-9 <= ratio <= 1.01))
 
 # name -> (function, "every seed" or "rate", "cheap" or "slow")
