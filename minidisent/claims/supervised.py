@@ -92,7 +92,8 @@ def linear_shift_exact(seed, table=None):
     sets of the table (1D shifts, 2D translations, 90° rotations, translations+rotations),
     generic and symmetric images. table: common.table(seed), trained if not given."""
     table = common.table(seed) if table is None else table
-    return common.below("linear_shift_exact", max(common.cells(table, ("linear", "shift"))), 1e-6)
+    return common.below("linear_shift_exact", max(common.cells(table, ("linear", "shift"))),
+                        results.EXACT["linear", "shift"])
 
 
 # Harder data: a large cyclic group (the weakest Fourier mode of the Z_64 signals carries
