@@ -129,11 +129,12 @@ def results_markdown(table):
     head = "| model | " + " | ".join(f"{d}: {c}" for d in table for c in ("generic", "symmetric")) + " |"
     lines = ["Relative error of the predicted x2 = g·x1 on held-out pairs (— : the operator "
              "does not exist for that group)", "", head, "|" + "---|" * (1 + 2 * len(table))]
-    bounds = [EXACT.get(key) for key in ROW_LABELS] + [None] * (len(vae.BETAS) * len(POSTHOC_LABELS))
+    bounds = [EXACT.get(key) for key in ROW_LABELS]
+    bounds += [None] * (len(vae.BETAS) * len(POSTHOC_LABELS))
     lines += [f"| {label} | " + " | ".join(_cell(c, bound) for c in cells) + " |"
               for (label, cells), bound in zip(prediction_rows(table), bounds)]
-    lines += ["", f"(≤ {EXACT['linear', 'shift']:g}: an exact model, within the bound of the claim "
-              "linear_shift_exact; its digits below that depend on the BLAS kernel.)"]
+    lines += ["", f"(≤ {EXACT['linear', 'shift']:g}: an exact model, within the bound of the "
+              "claim linear_shift_exact; its digits below that depend on the BLAS kernel.)"]
     lines += ["", "Unsupervised models tested post hoc (all held-out pairs): reconstruction, prediction "
               "of x2 through each fitted map, the per-g maps rebuilt from the generators' maps, "
               "homomorphism error of the per-g maps, equivariance error of the encoder", "",

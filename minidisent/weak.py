@@ -54,7 +54,8 @@ def candidates_of(op):
     size = 8 * op.group.order * op.latent_dim ** 2
     if size > MAX_BYTES:
         raise ValueError(f"op: expected |G| x L x L matrices within {_mib(MAX_BYTES)}, got {op!r}: "
-                         f"{op.group.order} x {op.latent_dim} x {op.latent_dim} floats = {_mib(size)}")
+                         f"{op.group.order} x {op.latent_dim} x {op.latent_dim} floats = "
+                         f"{_mib(size)}")
     matrices = np.stack([op.matrix(k) for k in range(op.group.order)])  # (|G|, L, L)
     return lambda Z: np.einsum("kml,bl->bkm", matrices, Z)
 
@@ -152,8 +153,9 @@ def infer(model, params, op, x1, x2):
     x1, x2 = _weak_pairs(model, (x1, x2))
     candidates = candidates_of(op)
     rows = max(1, MAX_BYTES // candidate_bytes(op, 1))
-    best = [np.argmin(candidate_scores(model, params, op, x1[i:i + rows], x2[i:i + rows], candidates)[0], axis=1)
-            for i in range(0, len(x1), rows)]
+    pieces = [candidate_scores(model, params, op, x1[i:i + rows], x2[i:i + rows], candidates)[0]
+              for i in range(0, len(x1), rows)]  # scores (rows, |G|) each
+    best = [np.argmin(scores, axis=1) for scores in pieces]
     return onp.concatenate(best).astype(onp.intp)
 
 
@@ -229,7 +231,8 @@ def last_stage(kind, group, model, op, params, labelled, rng, seed=0):
     from params with recipes.SETTINGS[kind] for twice its steps. Returns the params."""
     loss = fast.supervised_loss(model, op)
     if _kind(kind) == "linear":
-        return recipes.fit_whitened(group, loss, model.init(rng), labelled, seed=seed, **LAST_STAGE)[0]
+        return recipes.fit_whitened(group, loss, model.init(rng), labelled, seed=seed,
+                                    **LAST_STAGE)[0]
     final = {**recipes.SETTINGS[kind], "steps": 2 * recipes.SETTINGS[kind]["steps"]}
     return train.fit(loss, params, labelled, seed=seed, **final)[0]
 
@@ -247,9 +250,11 @@ def score(group, model, params, op, test_pairs, anchors=None):
     else:
         guess = infer(model, params, op, anchors[0], anchors[2])
         sigma = identifiability.anchored_relabelling(group, guess, anchors[1])
-        coset = identifiability.coset_accuracy(group, x1, identifiability.relabel(sigma, g_pred), x2)
+        coset = identifiability.coset_accuracy(group, x1, identifiability.relabel(sigma, g_pred),
+                                               x2)
     relabelled = identifiability.relabel(sigma, g_pred)
-    return Score(g_pred, sigma, coset, identifiability.accuracy_by_stabilizer(group, x1, relabelled, g, x2),
+    by_stabilizer = identifiability.accuracy_by_stabilizer(group, x1, relabelled, g, x2)
+    return Score(g_pred, sigma, coset, by_stabilizer,
                  metrics.prediction_error(model, params, op, (x1, sigma[g], x2)))
 
 
@@ -264,7 +269,8 @@ def run_weak(kind, group, train_pairs, test_pairs, anchors=16, taus=None, consis
     model, op = recipes.build(_kind(kind), "shift", group, group.order)
     x1, _, x2 = _checks.pairs("train_pairs", train_pairs, group.shape, group.order)
     _checks.pairs("test_pairs", test_pairs, group.shape, group.order)
-    if isinstance(anchors, bool) or not isinstance(anchors, (int, onp.integer)) or not 0 <= anchors <= len(x1):
+    if (isinstance(anchors, bool) or not isinstance(anchors, (int, onp.integer))
+            or not 0 <= anchors <= len(x1)):
         raise ValueError(f"anchors: expected a number of pairs in [0, {len(x1)}], got {anchors!r}")
     taus = schedule(0.3, anchors > 0) if taus is None else taus
     _anneal_arguments(op, taus, steps, batch_size)
@@ -276,11 +282,13 @@ def run_weak(kind, group, train_pairs, test_pairs, anchors=16, taus=None, consis
     params = model.init(rng)
     if labelled is not None:
         params = warm_start(kind, model, op, params, labelled, consistency, seed)
-    params = anneal(model, op, params, (x1, x2), taus, labelled, consistency, steps, batch_size, seed)
+    params = anneal(model, op, params, (x1, x2), taus, labelled, consistency, steps, batch_size,
+                    seed)
     pairs = self_label(model, params, op, (x1, x2), None if pick is None else (pick, labelled[1]))
     params = last_stage(kind, group, model, op, params, pairs, rng, seed)
     seconds = time.perf_counter() - start
-    return WeakRun(kind, model, op, params, seconds, *score(group, model, params, op, test_pairs, labelled))
+    scored = score(group, model, params, op, test_pairs, labelled)
+    return WeakRun(kind, model, op, params, seconds, *scored)
 
 
 def _kind(kind):
@@ -292,16 +300,18 @@ def _kind(kind):
 def _anneal_arguments(op, taus, steps, batch_size):
     """The door of anneal (and of run_weak, before any stage trains)."""
     if isinstance(taus, (str, bytes)) or not hasattr(taus, "__len__") or len(taus) == 0:
-        raise TypeError(f"taus: expected a non-empty list of temperatures (weak.schedule()), got {taus!r}")
+        raise TypeError("taus: expected a non-empty list of temperatures (weak.schedule()), "
+                        f"got {taus!r}")
     for i, tau in enumerate(taus):
         _checks.positive(f"taus[{i}]", tau)
     _checks.size("steps", steps)
     if steps > MAX_STEPS:
-        raise ValueError(f"steps: expected at most {MAX_STEPS:,} steps per temperature (train.fit keeps "
-                         f"a loss per step), got {steps:,}")
+        raise ValueError(f"steps: expected at most {MAX_STEPS:,} steps per temperature "
+                         f"(train.fit keeps a loss per step), got {steps:,}")
     size = candidate_bytes(op, _checks.size("batch_size", batch_size))
     if size > MAX_BYTES:
         most = MAX_BYTES // candidate_bytes(op, 1)
         raise ValueError(f"batch_size: expected at most {most} pairs for {op!r}: each batch scores "
-                         f"(batch_size, |G|, L) = ({batch_size}, {op.group.order}, {op.latent_dim}) "
+                         f"(batch_size, |G|, L) = ({batch_size}, {op.group.order}, "
+                         f"{op.latent_dim}) "
                          f"candidates = {_mib(size)}, above {_mib(MAX_BYTES)}")

@@ -25,7 +25,8 @@ def cells(path):
 
 def control_characters(source):
     """[(offset, character)] of every control character other than a newline."""
-    return [(i, repr(c)) for i, c in enumerate(source) if (ord(c) < 32 and c != "\n") or ord(c) == 127]
+    return [(i, repr(c)) for i, c in enumerate(source)
+            if (ord(c) < 32 and c != "\n") or ord(c) == 127]
 
 
 def without_code(markdown):
@@ -88,10 +89,12 @@ def test_cell_renders_and_names_what_exists(path, index):
     cell = cells(path)[index]
     source = "".join(cell["source"])
     bad = control_characters(source)
-    assert not bad, f"control characters (offset, char) {bad}: {source[max(0, bad[0][0] - 30):bad[0][0] + 30]!r}"
+    near = source[max(0, bad[0][0] - 30):bad[0][0] + 30] if bad else ""
+    assert not bad, f"control characters (offset, char) {bad}: {near!r}"
     if cell["cell_type"] == "markdown":
         at = unbalanced_maths(source)
-        assert at is None, f"unclosed $ or $$ at {at}: {without_code(source)[max(0, at - 40):at + 40]!r}"
+        near = None if at is None else without_code(source)[max(0, at - 40):at + 40]
+        assert at is None, f"unclosed $ or $$ at {at}: {near!r}"
         missing = [name for name in named_functions(source) if not resolves(name)]
         assert not missing, f"named in backticks but not in the package: {missing}"
 
@@ -102,6 +105,7 @@ def test_the_checks_catch_what_they_are_for():
     assert control_characters("$m = \\frac{1}{2}$\n") == []
     assert unbalanced_maths("a $x$ and $$y$$ and `$` in code") is None
     assert unbalanced_maths("a $x$$ b") is not None and unbalanced_maths("$x") == 0
-    assert named_functions("`weak.weak_loss(model, op)` and `np.roll` and `G.act`") == ["weak.weak_loss"]
+    named = named_functions("`weak.weak_loss(model, op)` and `np.roll` and `G.act`")
+    assert named == ["weak.weak_loss"]
     assert resolves("weak.weak_loss") and resolves("claims.common.below")
     assert not resolves("weak.no_such_function") and not resolves("claims.common.no_such")

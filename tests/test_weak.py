@@ -219,7 +219,8 @@ def test_the_gather_is_taken_exactly_for_the_permutation_operators(operator):
     op = operator(group, 2 * group.order)
     Z = np.random.default_rng(0).normal(size=(3, op.latent_dim))
     matrices = np.stack([op.matrix(k) for k in range(group.order)])  # independent: the matrices
-    np.testing.assert_allclose(weak.candidates_of(op)(Z), np.einsum("kml,bl->bkm", matrices, Z), atol=1e-12)
+    expected = np.einsum("kml,bl->bkm", matrices, Z)
+    np.testing.assert_allclose(weak.candidates_of(op)(Z), expected, atol=1e-12)
     is_permutation = bool(np.all((matrices == 0) | (matrices == 1)))
     assert is_permutation == (operator is not operators.disentangled)
     assert (weak.candidates_of(op).__code__.co_names[0] == "gather_candidates") == is_permutation

@@ -9,8 +9,8 @@ functions at their own seed and assert them, so a chapter and the sweep cannot d
 `python -m minidisent.claims` runs them all at seeds 0-4 (claims_sweep.py: the table, the
 stored values, the command line). A claim takes what a chapter already trained as a keyword
 argument (claims.shift_linear_z16(0, run=run)) and trains it when not given; the sweep
-trains what each claim needs (common.needs) once per seed. Files: common.py (Claim, needs, the shared table),
-supervised.py (models trained with g), unlabelled.py (chapter 08).
+trains what each claim needs (common.needs) once per seed. Files: common.py (Claim, needs,
+the shared table), supervised.py (models trained with g), unlabelled.py (chapter 08).
 """
 from .common import Claim, keep, table  # noqa: F401
 from .supervised import (  # noqa: F401 (the names chapters and the sweep call)

@@ -205,37 +205,40 @@ def _vae(seed, table):
 @common.needs(table=common.table)
 def vae_no_plane(seed, table=None):
     """The best rotation plane fitted in a VAE's latent: its smallest prediction error."""
-    return common.above("vae_no_plane", min(r["plane"]["prediction"]["all"] for r in _vae(seed, table)
-                                            if r["plane"] is not None), 0.3)
+    planes = [r["plane"]["prediction"]["all"] for r in _vae(seed, table) if r["plane"] is not None]
+    return common.above("vae_no_plane", min(planes), 0.3)
 
 
 @common.needs(table=common.table)
 def vae_reconstruction(seed, table=None):
     """The VAE and the β-VAE: their largest held-out reconstruction error over the table."""
-    return common.below("vae_reconstruction", max(r["reconstruction"] for r in _vae(seed, table)), 0.1)
+    worst = max(r["reconstruction"] for r in _vae(seed, table))
+    return common.below("vae_reconstruction", worst, 0.1)
 
 
 @common.needs(table=common.table)
 def posthoc_fit(seed, table=None):
     """The per-g linear maps fitted after a VAE predict about as well as it reconstructs:
     the largest prediction error minus 1.6 x the reconstruction error (chapter 09)."""
-    return common.below("posthoc_fit", max(r["linear"]["prediction"]["all"] - 1.6 * r["reconstruction"]
-                                           for r in _vae(seed, table)), 0.01)
+    excess = [r["linear"]["prediction"]["all"] - 1.6 * r["reconstruction"]
+              for r in _vae(seed, table)]
+    return common.below("posthoc_fit", max(excess), 0.01)
 
 
 @common.needs(table=common.table)
 def posthoc_homomorphism(seed, table=None):
     """The per-g linear maps fitted after a VAE: the smallest homomorphism error."""
-    return common.above("posthoc_homomorphism", min(r["linear"]["homomorphism"] for r in _vae(seed, table)),
-                        0.01)
+    smallest = min(r["linear"]["homomorphism"] for r in _vae(seed, table))
+    return common.above("posthoc_homomorphism", smallest, 0.01)
 
 
 @common.needs(table=common.table)
 def posthoc_composed(seed, table=None):
     """Maps rebuilt from the generators' maps against the per-g maps: the worst ratio of
     their prediction errors."""
-    return common.below("posthoc_composed", max(r["linear"]["composed"]["all"] / r["linear"]["prediction"]["all"]
-                                                for r in _vae(seed, table)), 2.0)
+    ratios = [r["linear"]["composed"]["all"] / r["linear"]["prediction"]["all"]
+              for r in _vae(seed, table)]
+    return common.below("posthoc_composed", max(ratios), 2.0)
 
 
 # --- The topological defect (chapter 03) --------------------------------------------------

@@ -31,7 +31,8 @@ def free_pairs(seed):
 
 
 def weak_free_run(seed):
-    """Chapter 08's run with no labels: weak.run_weak on free_pairs(seed), 300 steps per temperature."""
+    """Chapter 08's run with no labels: weak.run_weak on free_pairs(seed), 300 steps per
+    temperature."""
     group, train_pairs, test_pairs = free_pairs(seed)
     return weak.run_weak("linear", group, train_pairs, test_pairs, anchors=0, steps=300, seed=seed)
 
@@ -44,7 +45,8 @@ def weak_free(seed, run=None):
 
 
 def weak_anchors(anchors):
-    """The claim weak_anchors_<anchors>: coset accuracy on held-out pairs of weak_run(seed, anchors)."""
+    """The claim weak_anchors_<anchors>: coset accuracy on held-out pairs of
+    weak_run(seed, anchors)."""
     @common.needs(run=ANCHORED[anchors])
     def claim(seed, run=None):
         coset = (weak_run(seed, anchors) if run is None else run).coset
@@ -55,22 +57,26 @@ def weak_anchors(anchors):
     return claim
 
 
-weak_anchors_32, weak_anchors_16, weak_anchors_8, weak_anchors_0 = (weak_anchors(k) for k in (32, 16, 8, 0))
+weak_anchors_32, weak_anchors_16, weak_anchors_8, weak_anchors_0 = (
+    weak_anchors(k) for k in (32, 16, 8, 0))
 
 
 @common.needs(run=ANCHORED[32])
 def weak_exact(seed, run=None):
-    """Weak supervision with 32 anchors (weak_run(seed, 32)): the held-out prediction error of x2."""
+    """Weak supervision with 32 anchors (weak_run(seed, 32)): the held-out prediction error
+    of x2."""
     return common.below("weak_exact", (weak_run(seed, 32) if run is None else run).error, 1e-6)
 
 
 @common.needs(run=ANCHORED[32], supervised=chapter05_run)
 def weak_vs_supervised(seed, run=None, supervised=None):
     """Weak supervision with 32 anchors against recipes.run's supervised linear + shift on
-    the same pairs (chapter 05's plain recipe, chapter05_run): the ratio of their held-out errors."""
+    the same pairs (chapter 05's plain recipe, chapter05_run): the ratio of their held-out
+    errors."""
     run = weak_run(seed, 32) if run is None else run
     supervised = chapter05_run(seed) if supervised is None else supervised
-    return common.below("weak_vs_supervised", run.error / supervised.errors["prediction"]["all"], 10)
+    ratio = run.error / supervised.errors["prediction"]["all"]
+    return common.below("weak_vs_supervised", ratio, 10)
 
 
 def weak_2d_run(seed):
