@@ -4,10 +4,11 @@ Checkers: every checker runs a battery (BATTERY below): its right answer passes,
 a right answer that works on its inputs in place; every wrong answer — a typical mistake, an
 answer that modifies the checker's inputs to fool it, and answers of the wrong type (None, a
 str, an object array, a wrong shape, complex numbers, float16, an object whose == is always
-true) — gets a `Hint` (an AssertionError) that names the exercise, never a numpy traceback,
-and a typical mistake's hint does not give the right answer away. In a real kernel a failing
-check shows the hint and none of the checker's code. `python tests/test_exercises.py
---before DIR` prints the battery's results as a table, against the package in DIR too.
+true) — gets a `WrongAnswer` (an AssertionError) that names the exercise, never a
+numpy traceback, and a typical mistake's hint does not give the right answer away. In a real
+kernel a failing check shows the hint and none of the checker's code.
+`python tests/test_exercises.py --before DIR` prints the battery's results as a table,
+against the package in DIR too.
 
 Student copies: stubbed, valid, refused where they must be, and a copy of chapter 1 runs
 every lesson cell and fails only in its exercises."""
@@ -300,161 +301,206 @@ def shape_of_parts(right, count):
 # checker: (right answers: (label, args)), wrong answers: (label, args, kind of wrong answer)
 # kinds: "typical" (a mistake a student makes; its hint must not give the answer away),
 # "mutation" (modifies the checker's inputs), "odd" (a value of the wrong type).
-def _battery():
-    def function_case(right, honest, typical, cheats=(), kind=None, more=()):
-        rights = [("right", (right,))] + ([("right, in place", (honest,))] if honest else [])
-        wrongs = [(label, (answer,), "typical") for label, answer in typical]
-        wrongs += [(label, (answer,), "mutation") for label, answer in cheats]
-        wrongs += [(label, (answer,), "odd") for label, answer in
-                   (odd(right, kind) if kind else []) + list(more)]
-        wrongs.append(("not a function (its result)", (0.5,), "odd"))
-        return rights, wrongs
+def function_case(right, honest=None, typical=(), cheats=(), kind=None, more=()):
+    """The battery of a checker that takes the student's function."""
+    rights = [("right", (right,))] + ([("right, in place", (honest,))] if honest else [])
+    wrongs = [(label, (answer,), "typical") for label, answer in typical]
+    wrongs += [(label, (answer,), "mutation") for label, answer in cheats]
+    wrongs += [(label, (answer,), "odd") for label, answer in
+               (odd(right, kind) if kind else []) + list(more)]
+    wrongs.append(("not a function (its result)", (0.5,), "odd"))
+    return rights, wrongs
 
-    inverses = lambda t: np.argmax(t == 0, axis=1)
-    signal = lambda n, p, rng: np.tile(rng.normal(size=p), n // p)
-    fixers = lambda n, k: np.array([h for h in range(n) if k * h % n == 0])
-    frequencies = lambda n, p: np.flatnonzero(np.arange(n) % (n // p) == 0)
-    automorphisms = lambda n: np.array([a for a in range(n) if np.gcd(a, n) == 1])
-    strict = lambda X1: np.mean(1 / stabilizer_sizes(X1))
-    mistake = {"rolls by -g": lambda Z, g, n: roll_shift(Z, g, n, sign=-1),
-               "one g for the whole batch": lambda Z, g, n: roll_shift(Z, np.full(len(g), g[0]), n),
-               "rolls the numbers, not the blocks": lambda Z, g, n: np.stack(
-                   [np.roll(z, m) for z, m in zip(Z, g)]),
-               "np.roll(blocks, g, axis=1) (rolls by sum(g))": lambda Z, g, n: np.roll(
-                   Z.reshape(len(Z), n, -1), g, axis=1).reshape(Z.shape)}
-    rng = np.random.default_rng(0)
-    polar = rng.normal(size=(8, 24))
-    M8 = np.stack([operators.disentangled(groups.cyclic(8), 6).matrix(g) for g in range(8)])
-    m8 = operator_multiplicities(M8)
-    return {
-        "1.1": function_case(orbit_and_stabilizer, _inplace_1_1, [
-            ("orbit size = |G| (counts elements, not distinct images)",
-             lambda G, x: (G.order, orbit_and_stabilizer(G, x)[1]))],
-            [("sets x to 0, answers (1, every g)", _cheat_1_1)], more=shape_of_parts(
-                orbit_and_stabilizer, 2) + [
-            ("stabilizer with an element repeated", part(orbit_and_stabilizer, 1,
-                                                         lambda s: np.append(s, s[:1]))),
+
+def inverses(table):
+    return np.argmax(table == 0, axis=1)
+
+
+def signal(n, p, rng, period=None):
+    period = period or p
+    return np.tile(rng.normal(size=period), n // period)
+
+
+def fixers(n, k):
+    return np.array([h for h in range(n) if k * h % n == 0])
+
+
+def one_g(Z, g, n):
+    return roll_shift(Z, np.full(len(g), g[0]), n)
+
+
+def numbers_rolled(Z, g, n):
+    return np.stack([np.roll(z, m) for z, m in zip(Z, g)])
+
+
+def rolled_by_sum(Z, g, n):  # np.roll with an array of shifts on one axis adds them up
+    return np.roll(Z.reshape(len(Z), n, -1), g, axis=1).reshape(Z.shape)
+
+
+def _values_10_1():
+    polar = np.random.default_rng(0).normal(size=(8, 24))
+    turned = np.roll(polar, 5, axis=1)
+    odd_k = [("None", None), ("a str", "5"), ("a float", 5.0), ("a bool", True),
+             ("complex", 5 + 1j), ("an always-equal object", AlwaysEqual()),
+             ("an array", np.array([5]))]
+    return ([("right", (polar, turned, 5))],
+            [("rolls the other way", (polar, turned, -5), "typical")]
+            + [(label, (polar, turned, k), "odd") for label, k in odd_k]
+            + [("polar None", (None, polar, 5), "odd"),
+               ("polar of another shape", (polar, polar[:, :-1], 5), "odd")])
+
+
+def _values_11_1():
+    M = np.stack([operators.disentangled(groups.cyclic(8), 6).matrix(g) for g in range(8)])
+    m = operator_multiplicities(M)
+    odd_m = [("None", None), ("a str", str(m)), ("float", m + 0.5), ("complex", m + 0.5j),
+             ("float16", m.astype(np.float16)), ("an object array", m.astype(object)),
+             ("the wrong shape", m[:-1]), ("an always-equal object", AlwaysEqual())]
+    return ([("right", (M, m))],
+            [("forgets the 1/|G|", (M, operator_multiplicities(M, scale=1)), "typical")]
+            + [(label, (M, wrong), "odd") for label, wrong in odd_m]
+            + [("matrices not a representation", (np.ones((8, 6, 6)), m), "odd"),
+               ("matrices 2-D", (M[0], m), "odd"), ("matrices None", (None, m), "odd")])
+
+
+BATTERY = {
+    "1.1": function_case(
+        orbit_and_stabilizer, _inplace_1_1,
+        typical=[("orbit size = |G| (counts elements, not distinct images)",
+                  lambda G, x: (G.order, orbit_and_stabilizer(G, x)[1]))],
+        cheats=[("sets x to 0, answers (1, every g)", _cheat_1_1)],
+        more=shape_of_parts(orbit_and_stabilizer, 2) + [
+            ("stabilizer with an element repeated",
+             part(orbit_and_stabilizer, 1, lambda s: np.append(s, s[:1]))),
             ("orbit size 4.9 (a float)", part(orbit_and_stabilizer, 0, lambda s: s + 0.9)),
             ("orbit size as a str", part(orbit_and_stabilizer, 0, str)),
             ("orbit size complex", part(orbit_and_stabilizer, 0, lambda s: s + 0j)),
-            ("stabilizer as a float16 array", part(orbit_and_stabilizer, 1,
-                                                   lambda s: s.astype(np.float16))),
-            ("stabilizer as an object array", part(orbit_and_stabilizer, 1,
-                                                   lambda s: s.astype(object))),
+            ("stabilizer as a float16 array",
+             part(orbit_and_stabilizer, 1, lambda s: s.astype(np.float16))),
+            ("stabilizer as an object array",
+             part(orbit_and_stabilizer, 1, lambda s: s.astype(object))),
             ("stabilizer as a str", part(orbit_and_stabilizer, 1, str))]),
-        "1.2": function_case(inverses, None, [("inverse of g is -g mod |G| (true for Z_n only)",
-                                               lambda t: (-np.arange(len(t))) % len(t))],
-                             kind="array"),
-        "1.3": function_case(signal, None, [
-            ("tiles p/2 values (period too small)",
-             lambda n, p, rng: np.tile(rng.normal(size=max(1, p // 2)), n // max(1, p // 2)))],
-            kind="array"),
-        "2.1": function_case(lambda X: fourier_floor(X, [0, 1, -1]), _inplace_2_1, [
-            ("energy outside DC only (forgets frequency ±1)", lambda X: fourier_floor(X, [0]))],
-            [("sets X to 1, answers 0.0", _filled(0.0))], kind="number"),
-        "2.2": function_case(fixers, None, [("only the identity", lambda n, k: np.array([0]))],
-                             kind="array", more=[
-            ("n instead of 0 (outside Z_n)", lambda n, k: np.where(fixers(n, k) == 0, n,
-                                                                   fixers(n, k))),
-            ("an element repeated", then(fixers, lambda h: np.append(h, h[-1])))]),
-        "3.1": function_case(lambda x: fourier_floor(x[None], [0]), _inplace_3_1, [
-            ("energy outside DC, not divided by the total",
-             lambda x: np.sum(np.abs(np.fft.fft(x)[1:]) ** 2))],
-            [("sets x to 1, answers 0.0", _filled(0.0))], kind="number"),
-        "3.2": function_case(probe_geometry, _inplace_3_2, [
-            ("angle in radians", lambda x, v, eps: probe_geometry(x, v, eps, degrees=False))],
-            [("sets x to 1 and v to 0, answers (1, 22.5, 0.0)", _cheat_3_2)],
-            more=shape_of_parts(probe_geometry, 3) + [
-                ("h as a float 4.5", part(probe_geometry, 0, lambda h: h + 0.5)),
-                ("angle complex", part(probe_geometry, 1, lambda a: a + 1j)),
-                ("distance as an array", part(probe_geometry, 2, lambda d: np.array([d])))]),
-        "4.1": function_case(rotation_multiplicities, None, [
-            ("forgets the 1/|G|", lambda n: rotation_multiplicities(n, scale=1))],
-            more=shape_of_parts(rotation_multiplicities, 2) + [
-                ("multiplicities complex", part(rotation_multiplicities, 1, lambda m: m + 0.5j)),
-                ("multiplicities float", part(rotation_multiplicities, 1, lambda m: m + 0.5)),
-                ("character of the wrong shape", part(rotation_multiplicities, 0,
-                                                      lambda c: c[:3]))]),
-        "4.2": function_case(frequencies, None, [
-            ("multiples of p instead of n/p", lambda n, p: np.flatnonzero(np.arange(n) % p == 0))],
-            kind="array"),
-        "4.3": function_case(operator_multiplicities, _inplace_4_3, [
-            ("forgets the 1/|G|", lambda M: operator_multiplicities(M, scale=1))],
-            [("sets M to the identity, answers [L, 0, ...]", _cheat_4_3)], kind="array"),
-        "5.1": function_case(roll_shift, _inplace_5_1, list(mistake.items()),
-                             [("sets g to 0, answers Z", _cheat_5_1)], kind="array"),
-        "5.2": function_case(fixed_dimensions, None, [
-            ("rank of psi(h) instead of psi(h) - I",
-             lambda n, d: fixed_dimensions(n, d, minus_identity=False)),
-            ("rank of psi(h) - I (the moved part)", lambda n, d: n * d - fixed_dimensions(n, d)),
-            ("forgets the factor d", lambda n, d: fixed_dimensions(n, d) // d)], kind="array"),
-        "6.1": function_case(equivariant_encoder, _inplace_6_1, [
-            ("concatenates instead of interleaving blocks",
-             lambda X: np.concatenate([np.tanh(X), X ** 2], axis=1)),
-            ("affine (x_k + 1 twice per block)", lambda X: np.repeat(X, 2, axis=1) + 1.0)],
-            [("sets X to 0, answers zeros", _cheat_6_1)], kind="array"),
-        "6.2": function_case(mlp_parameters, None, [
-            ("forgets the biases", lambda n, hidden, latent: mlp_parameters(n, hidden, latent,
-                                                                              biases=False))],
-            kind="whole"),
-        "7.1": function_case(regular_representation, _inplace_7_1, [
-            ("right regular representation (e_h -> e_(h∘g))",
-             lambda t: regular_representation(t, left=False))],
-            [("sets the table to 0, answers identities", _cheat_7_1)], kind="array"),
-        "7.2": function_case(pixel_orbit_count, _inplace_7_2, [
-            ("n_pixels / |G| (assumes every orbit has |G| pixels)",
-             lambda G: max(1, G.n_pixels // G.order))],
-            [("sets every perm to the identity, answers n_pixels", _cheat_7_2)], kind="whole"),
-        "8.1": function_case(automorphisms, None, [("every non-zero a", lambda n: np.arange(1, n))],
-                             kind="array"),
-        "8.2": function_case(lambda c, n: pow(c, -1, n), None, [
-            ("c itself, not its inverse mod n", lambda c, n: c)], kind="whole"),
-        "8.3": function_case(strict, _inplace_8_3, [
-            ("mean |H| / |G| instead of mean 1/|H|",
-             lambda X1: np.mean(stabilizer_sizes(X1)) / X1.shape[1])],
-            [("sets X1 to 1, answers 1/n", _filled(lambda X1: 1 / X1.shape[1]))], kind="number"),
-        "9.1": function_case(predicted_errors, _inplace_9_1, [
-            ("disentangled = no operator (forgets its frequency-1 plane)",
-             lambda X: predicted_errors(X, disentangled=(0,)))],
-            [("sets X to 1, answers zeros", _filled({"no operator": 0.0, "disentangled": 0.0,
-                                                     "shift": 0.0}))],
-            more=[("None", lambda X: None),
-                  ("a list", lambda X: list(predicted_errors(X).values())),
-                  ("a value None", lambda X: dict(predicted_errors(X), shift=None)),
-                  ("a value complex", lambda X: dict(predicted_errors(X), shift=0.5j)),
-                  ("a value float16", lambda X: {k: np.float16(v) for k, v in
-                                                 predicted_errors(X).items()}),
-                  ("a value always-equal",
-                   lambda X: dict(predicted_errors(X), shift=AlwaysEqual()))]),
-        "9.2": function_case(gaussian_kl, _inplace_9_2, [
-            ("forgets the 1/2", lambda m, lv: gaussian_kl(m, lv, half=1.0))],
-            [("sets mean and log_variance to 0, answers zeros", _cheat_9_2)], kind="array"),
-        "10.1": ([("right", (polar, np.roll(polar, 5, axis=1), 5))],
-                 [("rolls the other way", (polar, np.roll(polar, 5, axis=1), -5), "typical")] + [
-                     (label, (polar, np.roll(polar, 5, axis=1), k), "odd") for label, k in [
-                         ("None", None), ("a str", "5"), ("a float", 5.0), ("a bool", True),
-                         ("complex", 5 + 1j), ("an always-equal object", AlwaysEqual()),
-                         ("an array", np.array([5]))]] + [
-                     ("polar None", (None, polar, 5), "odd"),
-                     ("polar of another shape", (polar, polar[:, :-1], 5), "odd")]),
-        "10.2": function_case(asymmetry, _inplace_10_2, [
-            ("includes h = e (always 0)", lambda x: asymmetry(x, rotations=range(4)))],
-            [("sets x to 1, answers 0.0", _filled(0.0))], kind="number"),
-        "11.1": ([("right", (M8, m8))],
-                 [("forgets the 1/|G|", (M8, operator_multiplicities(M8, scale=1)), "typical")] + [
-                     (label, (M8, m), "odd") for label, m in [
-                         ("None", None), ("a str", str(m8)), ("float", m8 + 0.5),
-                         ("complex", m8 + 0.5j), ("float16", m8.astype(np.float16)),
-                         ("an object array", m8.astype(object)), ("the wrong shape", m8[:-1]),
-                         ("an always-equal object", AlwaysEqual())]] + [
-                     ("matrices not a representation", (np.ones((8, 6, 6)), m8), "odd"),
-                     ("matrices 2-D", (M8[0], m8), "odd"), ("matrices None", (None, m8), "odd")]),
-        "11.2": function_case(class_count, _inplace_11_2, [
-            ("counts elements, not classes", lambda table: len(table))], kind="whole"),
-    }
-
-
-BATTERY = _battery()
+    "1.2": function_case(
+        inverses, kind="array",
+        typical=[("inverse of g is -g mod |G| (true for Z_n only)",
+                  lambda t: (-np.arange(len(t))) % len(t))]),
+    "1.3": function_case(
+        signal, kind="array",
+        typical=[("tiles p/2 values (period too small)",
+                  lambda n, p, rng: signal(n, p, rng, period=max(1, p // 2)))]),
+    "2.1": function_case(
+        lambda X: fourier_floor(X, [0, 1, -1]), _inplace_2_1, kind="number",
+        typical=[("energy outside DC only (forgets frequency ±1)",
+                  lambda X: fourier_floor(X, [0]))],
+        cheats=[("sets X to 1, answers 0.0", _filled(0.0))]),
+    "2.2": function_case(
+        fixers, kind="array",
+        typical=[("only the identity", lambda n, k: np.array([0]))],
+        more=[("n instead of 0 (outside Z_n)",
+               lambda n, k: np.where(fixers(n, k) == 0, n, fixers(n, k))),
+              ("an element repeated", then(fixers, lambda h: np.append(h, h[-1])))]),
+    "3.1": function_case(
+        lambda x: fourier_floor(x[None], [0]), _inplace_3_1, kind="number",
+        typical=[("energy outside DC, not divided by the total",
+                  lambda x: np.sum(np.abs(np.fft.fft(x)[1:]) ** 2))],
+        cheats=[("sets x to 1, answers 0.0", _filled(0.0))]),
+    "3.2": function_case(
+        probe_geometry, _inplace_3_2,
+        typical=[("angle in radians",
+                  lambda x, v, eps: probe_geometry(x, v, eps, degrees=False))],
+        cheats=[("sets x to 1 and v to 0, answers (1, 22.5, 0.0)", _cheat_3_2)],
+        more=shape_of_parts(probe_geometry, 3) + [
+            ("h as a float 4.5", part(probe_geometry, 0, lambda h: h + 0.5)),
+            ("angle complex", part(probe_geometry, 1, lambda a: a + 1j)),
+            ("distance as an array", part(probe_geometry, 2, lambda d: np.array([d])))]),
+    "4.1": function_case(
+        rotation_multiplicities,
+        typical=[("forgets the 1/|G|", lambda n: rotation_multiplicities(n, scale=1))],
+        more=shape_of_parts(rotation_multiplicities, 2) + [
+            ("multiplicities complex", part(rotation_multiplicities, 1, lambda m: m + 0.5j)),
+            ("multiplicities float", part(rotation_multiplicities, 1, lambda m: m + 0.5)),
+            ("character of the wrong shape", part(rotation_multiplicities, 0, lambda c: c[:3]))]),
+    "4.2": function_case(
+        lambda n, p: np.flatnonzero(np.arange(n) % (n // p) == 0), kind="array",
+        typical=[("multiples of p instead of n/p",
+                  lambda n, p: np.flatnonzero(np.arange(n) % p == 0))]),
+    "4.3": function_case(
+        operator_multiplicities, _inplace_4_3, kind="array",
+        typical=[("forgets the 1/|G|", lambda M: operator_multiplicities(M, scale=1))],
+        cheats=[("sets M to the identity, answers [L, 0, ...]", _cheat_4_3)]),
+    "5.1": function_case(
+        roll_shift, _inplace_5_1, kind="array",
+        typical=[("rolls by -g", lambda Z, g, n: roll_shift(Z, g, n, sign=-1)),
+                 ("one g for the whole batch", one_g),
+                 ("rolls the numbers, not the blocks", numbers_rolled),
+                 ("np.roll(blocks, g, axis=1) (rolls by sum(g))", rolled_by_sum)],
+        cheats=[("sets g to 0, answers Z", _cheat_5_1)]),
+    "5.2": function_case(
+        fixed_dimensions, kind="array",
+        typical=[("rank of psi(h) instead of psi(h) - I",
+                  lambda n, d: fixed_dimensions(n, d, minus_identity=False)),
+                 ("rank of psi(h) - I (the moved part)",
+                  lambda n, d: n * d - fixed_dimensions(n, d)),
+                 ("forgets the factor d", lambda n, d: fixed_dimensions(n, d) // d)]),
+    "6.1": function_case(
+        equivariant_encoder, _inplace_6_1, kind="array",
+        typical=[("concatenates instead of interleaving blocks",
+                  lambda X: np.concatenate([np.tanh(X), X ** 2], axis=1)),
+                 ("affine (x_k + 1 twice per block)", lambda X: np.repeat(X, 2, axis=1) + 1.0)],
+        cheats=[("sets X to 0, answers zeros", _cheat_6_1)]),
+    "6.2": function_case(
+        mlp_parameters, kind="whole",
+        typical=[("forgets the biases",
+                  lambda n, hidden, latent: mlp_parameters(n, hidden, latent, biases=False))]),
+    "7.1": function_case(
+        regular_representation, _inplace_7_1, kind="array",
+        typical=[("right regular representation (e_h -> e_(h∘g))",
+                  lambda t: regular_representation(t, left=False))],
+        cheats=[("sets the table to 0, answers identities", _cheat_7_1)]),
+    "7.2": function_case(
+        pixel_orbit_count, _inplace_7_2, kind="whole",
+        typical=[("n_pixels / |G| (assumes every orbit has |G| pixels)",
+                  lambda G: max(1, G.n_pixels // G.order))],
+        cheats=[("sets every perm to the identity, answers n_pixels", _cheat_7_2)]),
+    "8.1": function_case(
+        lambda n: np.array([a for a in range(n) if np.gcd(a, n) == 1]), kind="array",
+        typical=[("every non-zero a", lambda n: np.arange(1, n))]),
+    "8.2": function_case(
+        lambda c, n: pow(c, -1, n), kind="whole",
+        typical=[("c itself, not its inverse mod n", lambda c, n: c)]),
+    "8.3": function_case(
+        lambda X1: np.mean(1 / stabilizer_sizes(X1)), _inplace_8_3, kind="number",
+        typical=[("mean |H| / |G| instead of mean 1/|H|",
+                  lambda X1: np.mean(stabilizer_sizes(X1)) / X1.shape[1])],
+        cheats=[("sets X1 to 1, answers 1/n", _filled(lambda X1: 1 / X1.shape[1]))]),
+    "9.1": function_case(
+        predicted_errors, _inplace_9_1,
+        typical=[("disentangled = no operator (forgets its frequency-1 plane)",
+                  lambda X: predicted_errors(X, disentangled=(0,)))],
+        cheats=[("sets X to 1, answers zeros",
+                 _filled({"no operator": 0.0, "disentangled": 0.0, "shift": 0.0}))],
+        more=[("None", lambda X: None),
+              ("a list", lambda X: list(predicted_errors(X).values())),
+              ("a value None", lambda X: dict(predicted_errors(X), shift=None)),
+              ("a value complex", lambda X: dict(predicted_errors(X), shift=0.5j)),
+              ("a value float16",
+               lambda X: {k: np.float16(v) for k, v in predicted_errors(X).items()}),
+              ("a value always-equal",
+               lambda X: dict(predicted_errors(X), shift=AlwaysEqual()))]),
+    "9.2": function_case(
+        gaussian_kl, _inplace_9_2, kind="array",
+        typical=[("forgets the 1/2", lambda m, lv: gaussian_kl(m, lv, half=1.0))],
+        cheats=[("sets mean and log_variance to 0, answers zeros", _cheat_9_2)]),
+    "10.1": _values_10_1(),
+    "10.2": function_case(
+        asymmetry, _inplace_10_2, kind="number",
+        typical=[("includes h = e (always 0)", lambda x: asymmetry(x, rotations=range(4)))],
+        cheats=[("sets x to 1, answers 0.0", _filled(0.0))]),
+    "11.1": _values_11_1(),
+    "11.2": function_case(
+        class_count, _inplace_11_2, kind="whole",
+        typical=[("counts elements, not classes", lambda table: len(table))]),
+}
 NUMBERS = sorted(BATTERY, key=lambda k: tuple(map(int, k.split("."))))
 
 
@@ -501,7 +547,7 @@ def test_checker_passes_the_right_answer(number, label, capsys):
 @pytest.mark.parametrize("number, label", _cases("wrong"))
 def test_checker_hints_at_every_wrong_answer(number, label):
     args, kind = {w[0]: w[1:] for w in BATTERY[number][1]}[label]
-    with pytest.raises(exercises.common.Hint) as failure:  # an AssertionError, not numpy's
+    with pytest.raises(exercises.common.WrongAnswer) as failure:  # an AssertionError subclass
         _checker(number)(*copy.deepcopy(args))
     message = str(failure.value)
     assert message.startswith(f"Exercise {number}:"), message
@@ -517,7 +563,7 @@ def test_a_typical_mistake_is_not_told_the_answer(number, capsys):
             continue
         outputs, came = [], []
         _checker(number)(_recording(right, outputs))
-        with pytest.raises(exercises.common.Hint) as failure:
+        with pytest.raises(exercises.common.WrongAnswer) as failure:
             _checker(number)(_recording(wrong, came))
         message = str(failure.value)
         echoed = {s for out in came for s in _strings(out)}  # "what came" may quote the answer
@@ -540,9 +586,9 @@ def test_hints_name_what_came_and_diagnose_the_mistake():
              ("2.1", "not a function (its result)"): "your function itself"}
     for (number, label), words in cases.items():
         args, _ = {w[0]: w[1:] for w in BATTERY[number][1]}[label]
-        with pytest.raises(exercises.common.Hint, match=re.escape(words)):
+        with pytest.raises(exercises.common.WrongAnswer, match=re.escape(words)):
             _checker(number)(*copy.deepcopy(args))
-    with pytest.raises(exercises.common.Hint, match=r"for S_3 .* you counted 1 class, not"):
+    with pytest.raises(exercises.common.WrongAnswer, match=r"for S_3 .* counted 1 class, not"):
         exercises.check_11_2(lambda table: 1 if len(table) == 6 and np.any(table != table.T)
                              else class_count(table))  # wrong on S_3 only
 
@@ -559,7 +605,8 @@ def test_a_failing_check_shows_the_hint_and_no_checker_code_in_a_kernel():
         "exercises.check_5_1(roll_shift)")]
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
     (hint,), (raised,) = nb.cells[1].outputs, nb.cells[2].outputs
-    assert hint.ename == "Hint" and hint.traceback == [f"Hint: {hint.evalue}"], hint
+    assert hint.ename == "WrongAnswer", hint
+    assert hint.traceback == [f"WrongAnswer: {hint.evalue}"], hint
     assert hint.evalue.startswith("Exercise 5.2: for n=16, d=2, h=1")
     assert raised.ename == "NotImplementedError", raised
     text = "\n".join(raised.traceback)
@@ -576,7 +623,7 @@ def test_outside_ipython_the_traceback_ends_in_the_hint():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=120, env=dict(os.environ))
     last = result.stderr.strip().splitlines()[-1]
-    assert result.returncode == 1 and last.startswith("minidisent.exercises.common.Hint: "
+    assert result.returncode == 1 and last.startswith("minidisent.exercises.common.WrongAnswer: "
                                                       "Exercise 6.2: for n=16"), result.stderr
 
 

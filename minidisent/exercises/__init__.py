@@ -6,9 +6,9 @@ student's function; the checker calls it on copies of its own seeded cases (what
 function does to its arguments cannot change the expectations, computed beforehand by an
 *independent* computation: another algorithm, or an invariant such as the orbit-stabilizer
 count, never a stored solution). On success it prints one line `Exercise N.k passed: ...`;
-on a wrong answer it raises `common.Hint`, an AssertionError whose message is a hint: what
-kind of answer was expected, what came, and which section to read — never the expected
-values. Jupyter shows the hint alone, not the checker's code. Checkers use numpy and the
+on a wrong answer it raises `common.WrongAnswer`, an AssertionError whose message is a
+hint: what kind of answer was expected, what came, and which section to read — never the
+expected values. Jupyter shows the hint alone, not the checker's code. Checkers use numpy and the
 stable core (`groups`, `operators`, `models`).
 
 A new chapter adds `chapter_NN.py` and one import line below.

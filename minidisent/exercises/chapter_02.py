@@ -20,14 +20,15 @@ def check_2_1(disentangled_floor):
     whole orbits of X (B, n)."""
     for name, X in _signal_sets(np.random.default_rng(21)).items():
         floor = common.residual_in_g(X, [1])
-        value = common.number("2.1", "the floor", common.call("2.1", disentangled_floor, X))
-        common.expect(0 <= value <= 1, f"Exercise 2.1: expected a fraction of the energy in "
-                      f"[0, 1], got {value:.4g} on {name}: divide by the total energy of the "
-                      "signals.")
-        common.expect(common.close(value, floor, 1e-6), f"Exercise 2.1: on {name} your floor "
-                      f"{value:.4g} is not what a prediction holding only the frequencies 0 and "
-                      "±1 in g can reach: keep the energy of every other frequency of each "
-                      "signal, summed over all signals (§2.5).")
+        value = common.call("2.1", disentangled_floor, X)
+        value = common.number("2.1", "the floor", value)
+        common.hint(0 <= value <= 1, f"Exercise 2.1: expected a fraction of the energy in "
+                    f"[0, 1], got {value:.4g} on {name}: divide by the total energy of the "
+                    "signals.")
+        common.hint(common.close(value, floor, 1e-6), f"Exercise 2.1: on {name} your floor "
+                    f"{value:.4g} is not what a prediction holding only the frequencies 0 and "
+                    "±1 in g can reach: keep the energy of every other frequency of each "
+                    "signal, summed over all signals (§2.5).")
     common.passed("2.1", "the floor from the FFT equals the best fit in g of frequencies 0, ±1, "
                   "on 4 sets")
 
@@ -39,13 +40,13 @@ def check_2_2(plane_fixers):
         fixers = {h for h, t in enumerate(turns)  # R(t) - I singular: R(t) fixes a vector
                   if np.linalg.matrix_rank(np.array([[np.cos(t) - 1, -np.sin(t)],
                                                      [np.sin(t), np.cos(t) - 1]]), tol=1e-9) < 2}
-        h = common.elements("2.2", "elements h", common.call("2.2", plane_fixers, n, k), n,
-                            group=f"Z_{n}")
+        h = common.call("2.2", plane_fixers, n, k)
+        h = common.elements("2.2", "elements h", h, n, group=f"Z_{n}")
         moving = [int(e) for e in h if int(e) not in fixers]
-        common.expect(not moving, f"Exercise 2.2: for n={n}, k={k} the rotation of h = "
-                      f"{moving[0] if moving else ''}"
-                      f"{' (and of others you listed)' if len(moving) > 1 else ''} fixes only "
-                      "the origin (det(R - I) != 0): §2.2.")
-        common.expect(len(h) == len(fixers), f"Exercise 2.2: for n={n}, k={k} you missed "
-                      "elements h whose rotation by 2πkh/n is a full turn (§2.2).")
+        common.hint(not moving, f"Exercise 2.2: for n={n}, k={k} the rotation of h = "
+                    f"{moving[0] if moving else ''}"
+                    f"{' (and of others you listed)' if len(moving) > 1 else ''} fixes only "
+                    "the origin (det(R - I) != 0): §2.2.")
+        common.hint(len(h) == len(fixers), f"Exercise 2.2: for n={n}, k={k} you missed "
+                    "elements h whose rotation by 2πkh/n is a full turn (§2.2).")
     common.passed("2.2", "the elements that fix a vector of the frequency-k plane, on 5 (n, k)")

@@ -14,11 +14,12 @@ def check_3_1(orbit_bound):
     for x in cases:
         orbit = common.rolls(x)  # the spread of the orbit around its mean, relative to its energy
         spread = np.sum((orbit - orbit.mean(axis=0)) ** 2) / np.sum(orbit ** 2)
-        value = common.number("3.1", "the bound", common.call("3.1", orbit_bound, x))
-        common.expect(common.close(value, spread, 1e-8), f"Exercise 3.1: for a signal of "
-                      f"{len(x)} pixels your bound {value:.4g} is not the spread of its orbit "
-                      "around the orbit's mean: the mean of the orbit is the DC mode; the bound "
-                      "is the energy outside it, as a fraction of the total (§2).")
+        value = common.call("3.1", orbit_bound, x)
+        value = common.number("3.1", "the bound", value)
+        common.hint(common.close(value, spread, 1e-8), f"Exercise 3.1: for a signal of "
+                    f"{len(x)} pixels your bound {value:.4g} is not the spread of its orbit "
+                    "around the orbit's mean: the mean of the orbit is the DC mode; the bound "
+                    "is the energy outside it, as a fraction of the total (§2).")
     common.passed("3.1", "the bound from the FFT equals the orbit's spread on 6 signals")
 
 
@@ -40,14 +41,14 @@ def check_3_2(probe_geometry):
             h = common.number("3.2", "h", h, whole=True)
             angle = common.number("3.2", "the angle", angle)
             distance = common.number("3.2", "the distance", distance)
-            common.expect(h == smallest, f"Exercise 3.2: for a period-{p} signal, h={h} is not "
-                          "the smallest non-zero shift that fixes x_sym: look at its stabilizer "
-                          "(§1, chapter 1 §1.4).")
-            common.expect(common.close(angle % 360, turn, 1e-6), f"Exercise 3.2: for h={h} your "
-                          f"angle {angle:.4g}° is not the angle by which psi(h) turns latent dims "
-                          "0-1 (§1), in degrees.")
-            common.expect(common.close(distance, moved, 1e-8), f"Exercise 3.2: the distance "
-                          f"{distance:.4g} is not ||y - h·y|| for y = x_sym + eps v "
-                          f"(eps={eps:g}): h·y is a roll of y.")
+            common.hint(h == smallest, f"Exercise 3.2: for a period-{p} signal, h={h} is not "
+                        "the smallest non-zero shift that fixes x_sym: look at its stabilizer "
+                        "(§1, chapter 1 §1.4).")
+            common.hint(common.close(angle % 360, turn, 1e-6), f"Exercise 3.2: for h={h} your "
+                        f"angle {angle:.4g}° is not the angle by which psi(h) turns latent dims "
+                        "0-1 (§1), in degrees.")
+            common.hint(common.close(distance, moved, 1e-8), f"Exercise 3.2: the distance "
+                        f"{distance:.4g} is not ||y - h·y|| for y = x_sym + eps v "
+                        f"(eps={eps:g}): h·y is a roll of y.")
     common.passed("3.2", "h, the plane's angle and ||y - h·y|| = eps ||v - h·v|| for periods "
                   "4, 8, 2")

@@ -25,15 +25,15 @@ def check_4_1(rotation_multiplicities):
         character, m = common.parts("4.1", "a pair (pixel character, multiplicities)", answer, 2)
         character = common.array("4.1", "the pixel character", character, shape=(4,))
         m = common.array("4.1", "the multiplicities", m, shape=(4,), whole=True)
-        common.expect(np.allclose(character, traces), f"Exercise 4.1: for {n}x{n} your pixel "
-                      "character is not the number of pixels each quarter turn k = 0..3 leaves "
-                      "in place (§2: chi_rho(g) = tr rho(g)).")
-        common.expect(np.sum(m) == n * n, f"Exercise 4.1: for {n}x{n} expected 4 "
-                      f"multiplicities adding up to the dimension n², got {m.tolist()}: "
-                      "m_f = (1/|G|) sum_g conj(chi_f(g)) chi_rho(g) (§2).")
-        common.expect(np.array_equal(m, ranks), f"Exercise 4.1: for {n}x{n} your multiplicities "
-                      "do not count the irreps in the pixels (they differ from the ranks of the "
-                      "projectors P_f, §1-2): check the conjugate and the 1/|G|.")
+        common.hint(np.allclose(character, traces), f"Exercise 4.1: for {n}x{n} your pixel "
+                    "character is not the number of pixels each quarter turn k = 0..3 leaves "
+                    "in place (§2: chi_rho(g) = tr rho(g)).")
+        common.hint(np.sum(m) == n * n, f"Exercise 4.1: for {n}x{n} expected 4 "
+                    f"multiplicities adding up to the dimension n², got {m.tolist()}: "
+                    "m_f = (1/|G|) sum_g conj(chi_f(g)) chi_rho(g) (§2).")
+        common.hint(np.array_equal(m, ranks), f"Exercise 4.1: for {n}x{n} your multiplicities "
+                    "do not count the irreps in the pixels (they differ from the ranks of the "
+                    "projectors P_f, §1-2): check the conjugate and the 1/|G|.")
     common.passed("4.1", "pixel characters and multiplicities of C_4 on 3x3, 4x4, 5x5 equal the "
                   "projector ranks")
 
@@ -45,12 +45,12 @@ def check_4_2(allowed_frequencies):
         signals = [common.periodic(n, p, rng) for _ in range(8)]
         power = np.sum(np.abs(np.fft.fft(signals, axis=1)) ** 2, axis=0)
         carried = set(np.flatnonzero(power > 1e-12 * power.sum()).tolist())
-        f = common.elements("4.2", "frequencies", common.call("4.2", allowed_frequencies, n, p),
-                            n, group=f"0 .. n-1 (the irreps of Z_{n})")
-        common.expect(set(f.tolist()) >= carried, f"Exercise 4.2: for n={n}, p={p} you left "
-                      "out frequencies that a period-p signal does carry (§3).")
-        common.expect(len(f) == len(carried), f"Exercise 4.2: for n={n}, p={p} you listed "
-                      "frequencies where chi_f(p) != 1, which a period-p signal cannot carry (§3).")
+        f = common.call("4.2", allowed_frequencies, n, p)
+        f = common.elements("4.2", "frequencies", f, n, group=f"0 .. n-1 (the irreps of Z_{n})")
+        common.hint(set(f.tolist()) >= carried, f"Exercise 4.2: for n={n}, p={p} you left "
+                    "out frequencies that a period-p signal does carry (§3).")
+        common.hint(len(f) == len(carried), f"Exercise 4.2: for n={n}, p={p} you listed "
+                    "frequencies where chi_f(p) != 1, which a period-p signal cannot carry (§3).")
     common.passed("4.2", "the frequencies with chi_f(p) = 1 are the ones carried by random "
                   "periodic signals")
 
@@ -74,13 +74,13 @@ def check_4_3(operator_multiplicities):
              "a rotated shift and disentangled": np.einsum("ij,gjk,lk->gil", Q, blocks, Q)}
     for name, M in cases.items():
         counted = common.eigen_multiplicities(M[1], 8)
-        m = common.array("4.3", "the multiplicities", common.call("4.3", operator_multiplicities,
-                         M), shape=(8,), whole=True)
-        common.expect(np.sum(m) == M.shape[1], f"Exercise 4.3: on {name} your multiplicities add "
-                      f"up to {np.sum(m):g}, not the latent dimension: chi(e) = tr psi(e) = L "
-                      "(§4).")
-        common.expect(np.array_equal(m, counted), f"Exercise 4.3: on {name} your multiplicities "
-                      "disagree with the eigenvalues e^(2πif/n) of psi(1): use m_f = (1/|G|) "
-                      "sum_g conj(chi_f(g)) tr psi(g), with chi_f(g) = e^(2πifg/n) (§2, §4).")
+        answer = common.call("4.3", operator_multiplicities, M)
+        m = common.array("4.3", "the multiplicities", answer, shape=(8,), whole=True)
+        common.hint(np.sum(m) == M.shape[1], f"Exercise 4.3: on {name} your multiplicities add "
+                    f"up to {np.sum(m):g}, not the latent dimension: chi(e) = tr psi(e) = L "
+                    "(§4).")
+        common.hint(np.array_equal(m, counted), f"Exercise 4.3: on {name} your multiplicities "
+                    "disagree with the eigenvalues e^(2πif/n) of psi(1): use m_f = (1/|G|) "
+                    "sum_g conj(chi_f(g)) tr psi(g), with chi_f(g) = e^(2πifg/n) (§2, §4).")
     common.passed("4.3", "multiplicities from traces equal the eigenvalue counts of psi(1) on 3 "
                   "operators")

@@ -44,20 +44,20 @@ def check_5_1(roll_shift):
         G = groups.cyclic(n)
         Z, g, h = rng.normal(size=(40, n * d)), rng.integers(0, n, 40), rng.integers(0, n, 40)
         expected, composed = _moved(Z, g, G, d), _moved(Z, G.table[g, h], G, d)
-        out = common.array("5.1", "psi(g) Z", common.call("5.1", roll_shift, Z, g, n),
-                           shape=Z.shape)
-        common.expect(out.dtype == Z.dtype, f"Exercise 5.1: expected psi(g) Z as float64 like "
-                      f"Z, got {out.dtype}: psi(g) only moves numbers, it keeps their type")
-        common.expect(np.array_equal(out, expected), f"Exercise 5.1: for n={n}, d={d}: "
-                      f"{_roll_diagnosis(out, Z, g, G, d)} (§5.1).")
-        once = common.array("5.1", "psi(h) Z", common.call("5.1", roll_shift, Z, h, n),
-                            shape=Z.shape)
-        twice = common.array("5.1", "psi(g) psi(h) Z", common.call("5.1", roll_shift, once, g, n),
-                             shape=Z.shape)
-        same = common.array("5.1", "psi(e) Z", common.call("5.1", roll_shift, Z,
-                            np.zeros(40, int), n), shape=Z.shape)
-        common.expect(np.array_equal(twice, composed) and np.array_equal(same, Z),
-                      "Exercise 5.1: psi(g)psi(h) != psi(g∘h) exactly (§5.2).")
+        out = common.call("5.1", roll_shift, Z, g, n)
+        out = common.array("5.1", "psi(g) Z", out, shape=Z.shape)
+        common.hint(out.dtype == Z.dtype, f"Exercise 5.1: expected psi(g) Z as float64 like "
+                    f"Z, got {out.dtype}: psi(g) only moves numbers, it keeps their type")
+        common.hint(np.array_equal(out, expected), f"Exercise 5.1: for n={n}, d={d}: "
+                    f"{_roll_diagnosis(out, Z, g, G, d)} (§5.1).")
+        once = common.call("5.1", roll_shift, Z, h, n)
+        once = common.array("5.1", "psi(h) Z", once, shape=Z.shape)
+        twice = common.call("5.1", roll_shift, once, g, n)
+        twice = common.array("5.1", "psi(g) psi(h) Z", twice, shape=Z.shape)
+        same = common.call("5.1", roll_shift, Z, np.zeros(40, int), n)
+        same = common.array("5.1", "psi(e) Z", same, shape=Z.shape)
+        common.hint(np.array_equal(twice, composed) and np.array_equal(same, Z),
+                    "Exercise 5.1: psi(g)psi(h) != psi(g∘h) exactly (§5.2).")
     common.passed("5.1", "np.roll of the blocks == the table definition, and a homomorphism, "
                   "exactly")
 
@@ -96,10 +96,10 @@ def check_5_2(fixed_dimensions):
     """fixed_dimensions(n, d) -> (n,) dimension of the fixed space of psi(h) for h in Z_n."""
     for n, d in [(16, 2), (12, 1), (9, 3)]:
         truth = d * np.array([_cycles(n, h) for h in range(n)])  # a fixed z: constant on cycles
-        dims = common.array("5.2", "the dimensions", common.call("5.2", fixed_dimensions, n, d),
-                            shape=(n,), whole=True)
+        dims = common.call("5.2", fixed_dimensions, n, d)
+        dims = common.array("5.2", "the dimensions", dims, shape=(n,), whole=True)
         wrong = [h for h in range(n) if dims[h] != truth[h]]
-        common.expect(not wrong, f"Exercise 5.2: for n={n}, d={d}, h={wrong[0] if wrong else ''} "
-                      f"your dimension {dims[wrong[0]] if wrong else ''} is wrong: "
-                      f"{_fixed_diagnosis(dims, truth, n, d)} (§5.3).")
+        common.hint(not wrong, f"Exercise 5.2: for n={n}, d={d}, h={wrong[0] if wrong else ''} "
+                    f"your dimension {dims[wrong[0]] if wrong else ''} is wrong: "
+                    f"{_fixed_diagnosis(dims, truth, n, d)} (§5.3).")
     common.passed("5.2", "fixed-space dimensions equal d x the number of block cycles, on 3 (n, d)")

@@ -19,16 +19,16 @@ def check_6_1(equivariant_encoder):
 
     Z = encode(X)
     error = np.sum((encode(G.act(X, g)) - op(Z, g)) ** 2) / max(np.sum(Z ** 2), 1e-300)
-    common.expect(error < 1e-20, f"Exercise 6.1: encode(g·x) differs from psi(g) encode(x) "
-                  f"(relative {error:.1e}): block k of the code (2 numbers) must depend on the "
-                  "signal only as pixel k does (§6.3, §5.1).")
+    common.hint(error < 1e-20, f"Exercise 6.1: encode(g·x) differs from psi(g) encode(x) "
+                f"(relative {error:.1e}): block k of the code (2 numbers) must depend on the "
+                "signal only as pixel k does (§6.3, §5.1).")
     origin = encode(np.zeros_like(X))  # affine: f(x + y) - f(y) == f(x) - f(0), and so on
     affine = np.allclose(encode(X + Y) - encode(Y), Z - origin) and np.allclose(
         encode(2 * X) - origin, 2 * (Z - origin))
-    common.expect(not affine, "Exercise 6.1: your encoder is linear (or linear plus a constant); "
-                  "the exercise asks for a non-linear one (tanh, §6.1).")
-    common.expect(np.linalg.matrix_rank(Z) > 1, "Exercise 6.1: your codes are (nearly) constant: "
-                  "the decoder could not reconstruct anything from them.")
+    common.hint(not affine, "Exercise 6.1: your encoder is linear (or linear plus a constant); "
+                "the exercise asks for a non-linear one (tanh, §6.1).")
+    common.hint(np.linalg.matrix_rank(Z) > 1, "Exercise 6.1: your codes are (nearly) constant: "
+                "the decoder could not reconstruct anything from them.")
     common.passed("6.1", "a non-linear encoder with encode(g·x) == psi(g) encode(x) to 1e-10")
 
 
@@ -37,10 +37,10 @@ def check_6_2(mlp_parameters):
     for n, hidden, latent in [(16, (64,), 16), (16, (128,), 32), (36, (64, 32), 72)]:
         params = models.mlp((n,), latent, hidden=hidden).init(np.random.default_rng(0))
         truth = sum(p.size for p in params.values())
-        count = common.number("6.2", "the count", common.call("6.2", mlp_parameters, n, hidden,
-                              latent), whole=True)
-        common.expect(count == truth, f"Exercise 6.2: for n={n}, hidden={hidden}, "
-                      f"latent={latent} you counted {count}: every layer a -> b has a·b weights "
-                      "and b biases, in the encoder n -> hidden -> latent and the decoder "
-                      "latent -> reversed hidden -> n (§6.1).")
+        count = common.call("6.2", mlp_parameters, n, hidden, latent)
+        count = common.number("6.2", "the count", count, whole=True)
+        common.hint(count == truth, f"Exercise 6.2: for n={n}, hidden={hidden}, "
+                    f"latent={latent} you counted {count}: every layer a -> b has a·b weights "
+                    "and b biases, in the encoder n -> hidden -> latent and the decoder "
+                    "latent -> reversed hidden -> n (§6.1).")
     common.passed("6.2", "parameter counts equal those of models.mlp(...).init on 3 architectures")

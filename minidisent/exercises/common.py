@@ -1,11 +1,11 @@
 """What every checker shares: the hint, the call of the student's function on copies, the
 checks of the answer's type, and a few independent computations.
 
-A wrong answer raises `Hint`, an AssertionError whose message says what was expected, what
-came and where to read. Jupyter (IPython) shows only that message: it renders an exception
-through its `_render_traceback_` method, so the checker's own code — which often holds a
-working solution — never appears in the cell's output. A plain `python` traceback shows the
-frames as usual, ending in the same message.
+A wrong answer raises `WrongAnswer` (through `hint`), an AssertionError whose message says
+what was expected, what came and where to read. Jupyter (IPython) shows only that message:
+it renders an exception through its `_render_traceback_` method, so the checker's own code
+— which often holds a working solution — never appears in the cell's output. A plain
+`python` traceback shows the frames as usual, ending in the same message.
 """
 import copy
 import traceback
@@ -13,16 +13,16 @@ import traceback
 import numpy as np
 
 
-class Hint(AssertionError):
+class WrongAnswer(AssertionError):
     """A wrong answer; the message is the hint."""
 
     def _render_traceback_(self):
         return f"{type(self).__name__}: {self}".splitlines()
 
 
-def expect(condition, message):
+def hint(condition, message):
     if not condition:
-        raise Hint(message)
+        raise WrongAnswer(message)
 
 
 def passed(number, what):
@@ -33,8 +33,8 @@ def call(number, function, *inputs):
     """function(*copies of inputs): what the student's function does to its arguments never
     reaches the checker, which computed its expectations beforehand on its own arrays.
     If the function raises, Jupyter shows the student's frames only (not the checker's)."""
-    expect(callable(function), f"Exercise {number}: expected your function itself (pass its "
-           f"name, without calling it), got {came(function)}")
+    hint(callable(function), f"Exercise {number}: expected your function itself (pass its "
+         f"name, without calling it), got {came(function)}")
     try:
         return function(*copy.deepcopy(inputs))
     except Exception as error:
@@ -64,59 +64,63 @@ def came(value):
     return type(value).__name__
 
 
-def _real_kind(number, name, array, value, whole, want):
-    """A Hint unless `array` holds real numbers of the expected kind (int, or float64)."""
+def _real_kind(number, name, array, value, whole, want, any_float=False):
+    """WrongAnswer unless `array` holds real numbers of the expected kind (int, or float64)."""
     kind = array.dtype.kind
     sequence = isinstance(value, (list, tuple, np.ndarray))
     objects = "an array of Python objects (dtype object)" if sequence else came(value)
-    expect(kind not in "OUSVMm", f"Exercise {number}: expected {name} as {want}, got "
-           f"{objects if kind == 'O' else came(value)}")
-    expect(kind != "c", f"Exercise {number}: expected {name} as {want}, got {came(value)}, "
-           "complex: keep the real part only once you know the imaginary part is 0")
-    expect(kind != "b", f"Exercise {number}: expected {name} as {want}, got booleans")
+    hint(kind not in "OUSVMm", f"Exercise {number}: expected {name} as {want}, got "
+         f"{objects if kind == 'O' else came(value)}")
+    hint(kind != "c", f"Exercise {number}: expected {name} as {want}, got {came(value)}, "
+         "complex: keep the real part only once you know the imaginary part is 0")
+    hint(kind != "b", f"Exercise {number}: expected {name} as {want}, got booleans")
     if whole:
-        expect(kind in "iu", f"Exercise {number}: expected {name} as {want}, got {came(value)}: "
-               "keep whole numbers whole (int(...), //, or np.round(...).astype(int))")
+        hint(kind in "iu", f"Exercise {number}: expected {name} as {want}, got {came(value)}: "
+             "keep whole numbers whole (int(...), //, or np.round(...).astype(int))")
     else:
-        expect(kind in "iu" or array.dtype == np.float64 or array.dtype == np.longdouble,
-               f"Exercise {number}: expected {name} as {want}, got {came(value)}: compute in "
-               "float64 (numpy's default), the checker compares many digits")
+        precise = array.dtype in (np.float64, np.longdouble)
+        hint(kind in "iu" or precise or (any_float and kind == "f"),
+             f"Exercise {number}: expected {name} as {want}, got {came(value)}: compute in "
+             "float64 (numpy's default), the checker compares many digits")
         bad = array[~np.isfinite(array)] if array.ndim else array[None][~np.isfinite(array)]
-        expect(not bad.size, f"Exercise {number}: expected {name} as finite numbers, got "
-               f"{bad.size} {'value' if bad.size == 1 else 'values'} {sorted(set(bad.tolist()))}")
+        hint(not bad.size, f"Exercise {number}: expected {name} as finite numbers, got "
+             f"{bad.size} {'value' if bad.size == 1 else 'values'} {sorted(set(bad.tolist()))}")
 
 
 def number(number, name, value, whole=False):
-    """The answer as one Python float (or int when whole), or a Hint saying what came."""
+    """The answer as one Python float (or int when whole), or WrongAnswer saying what came."""
     plain = isinstance(value, (int, float, complex, np.generic)) and not isinstance(value, bool)
     scalar = isinstance(value, np.ndarray) and value.ndim == 0
     want = "one whole number (an int)" if whole else "one real number (a float)"
-    expect(plain or scalar, f"Exercise {number}: expected {name} as {want}, got {came(value)}")
+    hint(plain or scalar, f"Exercise {number}: expected {name} as {want}, got {came(value)}")
     _real_kind(number, name, np.asarray(value), value, whole, want)
     return int(value) if whole else float(value)
 
 
-def array(number, name, value, shape=None, ndim=None, whole=False):
-    """The answer as a numpy array (a copy) of real numbers — int when whole, float64 (or int)
-    otherwise — of the given shape or number of dimensions, or a Hint saying what came."""
-    expect(value is not None and not isinstance(value, (str, bytes, dict, set)),
-           f"Exercise {number}: expected {name} as an array, got {came(value)}")
+def array(number, name, value, shape=None, ndim=None, whole=False, dtype=None,
+          any_float=False):
+    """The answer as a numpy array (a copy) of real numbers — int when whole (or when dtype is
+    an integer type), float64 (or int; any float type with any_float) otherwise — of the
+    given shape or number of dimensions, or WrongAnswer saying what came."""
+    whole = whole or (dtype is not None and np.issubdtype(dtype, np.integer))
+    hint(value is not None and not isinstance(value, (str, bytes, dict, set)),
+         f"Exercise {number}: expected {name} as an array, got {came(value)}")
     try:
         result = np.array(value)
     except (TypeError, ValueError):
         result = None
-    expect(result is not None, f"Exercise {number}: expected {name} as an array, got "
-           f"{came(value)}, which numpy cannot read as one (rows of different lengths?)")
+    hint(result is not None, f"Exercise {number}: expected {name} as an array, got "
+         f"{came(value)}, which numpy cannot read as one (rows of different lengths?)")
     if whole and result.size == 0 and result.dtype.kind == "f":
         result = result.astype(int)  # an empty list
     want = "whole numbers (int)" if whole else "real numbers (float64)"
-    _real_kind(number, name, result, value, whole, want)
+    _real_kind(number, name, result, value, whole, want, any_float)
     if ndim is not None:
-        expect(result.ndim == ndim, f"Exercise {number}: expected {name} as a {ndim}-D array, "
-               f"got {came(value) if isinstance(value, np.ndarray) else f'shape {result.shape}'}")
+        hint(result.ndim == ndim, f"Exercise {number}: expected {name} as a {ndim}-D array, "
+             f"got {came(value) if isinstance(value, np.ndarray) else f'shape {result.shape}'}")
     if shape is not None:
-        expect(result.shape == tuple(shape), f"Exercise {number}: expected {name} of shape "
-               f"{tuple(shape)}, got shape {result.shape}")
+        hint(result.shape == tuple(shape), f"Exercise {number}: expected {name} of shape "
+             f"{tuple(shape)}, got shape {result.shape}")
     return result
 
 
@@ -124,19 +128,19 @@ def elements(number, name, value, order, group="G"):
     """The answer as distinct group elements: int array of values in [0, order), sorted."""
     h = array(number, name, value, ndim=1, whole=True)
     outside = sorted({int(e) for e in h if not 0 <= e < order})
-    expect(not outside, f"Exercise {number}: your {name} include {outside[:5]}, not in {group}: "
-           f"its elements are the integers 0 .. {order - 1}")
+    hint(not outside, f"Exercise {number}: your {name} include {outside[:5]}, not in {group}: "
+         f"its elements are the integers 0 .. {order - 1}")
     values, counts = np.unique(h, return_counts=True)
     twice = values[counts > 1].tolist()
-    expect(not twice, f"Exercise {number}: your {name} repeat {twice[:5]}: list each element "
-           "once")
+    hint(not twice, f"Exercise {number}: your {name} repeat {twice[:5]}: list each element "
+         "once")
     return values
 
 
 def parts(number, what, value, count):
     """The answer as a tuple of `count` parts (a tuple or a list)."""
-    expect(isinstance(value, (tuple, list)) and len(value) == count,
-           f"Exercise {number}: expected {what}, got {came(value)}")
+    hint(isinstance(value, (tuple, list)) and len(value) == count,
+         f"Exercise {number}: expected {what}, got {came(value)}")
     return tuple(value)
 
 
@@ -166,8 +170,8 @@ def residual_in_g(X, frequencies):
     g holding only the given frequencies in g (a least-squares fit per pixel, per signal)."""
     n = X.shape[1]
     g = np.arange(n)
-    basis = np.column_stack([np.ones(n)] + [f(2 * np.pi * k * g / n) for k in frequencies if k
-                                             for f in (np.cos, np.sin)])  # (n, columns)
+    waves = [f(2 * np.pi * k * g / n) for k in frequencies if k for f in (np.cos, np.sin)]
+    basis = np.column_stack([np.ones(n)] + waves)  # (n, columns)
     U, s, _ = np.linalg.svd(basis, full_matrices=False)
     Q = U[:, s > 1e-9 * s[0]]  # orthonormal basis of the functions of g the model can output
     orbits = np.stack([rolls(x) for x in X])  # (B, n_g, n_pixels)
