@@ -272,7 +272,9 @@ def odd(right, kind):
                ("an always-equal object", lambda *args: AlwaysEqual()),
                ("complex (imaginary part 0.5)", then(right, lambda out: np.asarray(out) + 0.5j)),
                ("float16", then(right, lambda out: np.asarray(out).astype(np.float16))),
-               ("an object array", then(right, lambda out: np.asarray(out).astype(object)))]
+               ("an object array", then(right, lambda out: np.asarray(out).astype(object))),
+               ("nan", then(right, lambda out: np.asarray(out) * np.nan)),
+               ("a generator", then(right, lambda out: (v for v in np.ravel(out))))]
     if kind in ("number", "whole"):
         answers.append(("an array where a number is expected", then(right, lambda out: [out])))
     if kind == "whole":

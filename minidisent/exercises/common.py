@@ -82,9 +82,12 @@ def _real_kind(number, name, array, value, whole, want, any_float=False):
         hint(kind in "iu" or precise or (any_float and kind == "f"),
              f"Exercise {number}: expected {name} as {want}, got {came(value)}: compute in "
              "float64 (numpy's default), the checker compares many digits")
-        bad = array[~np.isfinite(array)] if array.ndim else array[None][~np.isfinite(array)]
-        hint(not bad.size, f"Exercise {number}: expected {name} as finite numbers, got "
-             f"{bad.size} {'value' if bad.size == 1 else 'values'} {sorted(set(bad.tolist()))}")
+        flat = np.ravel(array)
+        bad = flat[~np.isfinite(flat)]
+        which = " and ".join(sorted({str(v) for v in bad.tolist()}))  # 'inf and nan'
+        count = f" ({bad.size} of {flat.size})" if array.ndim else ""
+        finite = "finite numbers" if array.ndim else "a finite number"
+        hint(not bad.size, f"Exercise {number}: expected {name} as {finite}, got {which}{count}")
 
 
 def number(number, name, value, whole=False):
