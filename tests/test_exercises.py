@@ -228,8 +228,8 @@ def _cheat_6_1(X):
 
 
 def _cheat_7_1(table):
-    table[...] = 0
-    return np.stack([np.eye(len(table))] * len(table))
+    table[...] = table.T.copy()  # the opposite group: its left regular representation is the
+    return regular_representation(table)  # original group's right one, a wrong answer
 
 
 def _cheat_7_2(G):
@@ -335,6 +335,11 @@ def numbers_rolled(Z, g, n):
     return np.stack([np.roll(z, m) for z, m in zip(Z, g)])
 
 
+def blocks_down_the_wrong_axis(Z, g, n):
+    blocks = Z.reshape(len(Z), -1, n)  # (B, d, n): block k would be column k
+    return np.stack([np.roll(b, m, axis=1) for b, m in zip(blocks, g)]).reshape(Z.shape)
+
+
 def rolled_by_sum(Z, g, n):  # np.roll with an array of shifts on one axis adds them up
     return np.roll(Z.reshape(len(Z), n, -1), g, axis=1).reshape(Z.shape)
 
@@ -435,7 +440,9 @@ BATTERY = {
         typical=[("rolls by -g", lambda Z, g, n: roll_shift(Z, g, n, sign=-1)),
                  ("one g for the whole batch", one_g),
                  ("rolls the numbers, not the blocks", numbers_rolled),
-                 ("np.roll(blocks, g, axis=1) (rolls by sum(g))", rolled_by_sum)],
+                 ("np.roll(blocks, g, axis=1) (rolls by sum(g))", rolled_by_sum),
+                 ("blocks read as (d, n), not (n, d)", blocks_down_the_wrong_axis),
+                 ("rolls by g + 1", lambda Z, g, n: roll_shift(Z, g + 1, n))],
         cheats=[("sets g to 0, answers Z", _cheat_5_1)]),
     "5.2": function_case(
         fixed_dimensions, kind="array",
@@ -458,7 +465,8 @@ BATTERY = {
         regular_representation, _inplace_7_1, kind="array",
         typical=[("right regular representation (e_h -> e_(h∘g))",
                   lambda t: regular_representation(t, left=False))],
-        cheats=[("sets the table to 0, answers identities", _cheat_7_1)]),
+        cheats=[("transposes the table, answers the right regular representation",
+                 _cheat_7_1)]),
     "7.2": function_case(
         pixel_orbit_count, _inplace_7_2, kind="whole",
         typical=[("n_pixels / |G| (assumes every orbit has |G| pixels)",
@@ -582,6 +590,8 @@ def test_hints_name_what_came_and_diagnose_the_mistake():
              ("5.1", "rolls by -g"): "wrong way",
              ("5.1", "one g for the whole batch"): "same element",
              ("5.1", "rolls the numbers, not the blocks"): "whole blocks",
+             ("5.1", "blocks read as (d, n), not (n, d)"): "check the reshape",
+             ("5.1", "rolls by g + 1"): "not by g[b]",
              ("5.2", "rank of psi(h) - I (the moved part)"): "moves, not the ones it fixes",
              ("5.2", "forgets the factor d"): "same factor", ("6.1", "affine (x_k + 1 twice per "
                                                               "block)"): "linear plus a constant",

@@ -15,11 +15,12 @@ def _moved(Z, g, G, d):
 def _roll_diagnosis(out, Z, g, G, d):
     """What kind of mistake turns Z into `out` (one of a few seen in practice), as a hint."""
     n = G.order
+    by = [_moved(Z, np.full(len(Z), k), G, d) for k in range(n)]  # every row moved by k
     if np.array_equal(out, Z):
         return "your output is Z unchanged: psi(g) must move the blocks of z"
     if np.array_equal(out, _moved(Z, G.inverse[g], G, d)):
         return "your blocks moved the wrong way: block h must end at block g∘h, not g⁻¹∘h"
-    if any(np.array_equal(out, _moved(Z, np.full(len(Z), k), G, d)) for k in range(n)):
+    if any(np.array_equal(out, moved) for moved in by):
         return ("every row of your output moved by the same element: row b must move by its own "
                 "g[b] (g holds one element per row of Z)")
     if d > 1 and np.array_equal(out, np.stack([np.roll(z, m) for z, m in zip(Z, g)])):
@@ -30,9 +31,7 @@ def _roll_diagnosis(out, Z, g, G, d):
                                                for z, m in zip(layout, g)]).reshape(Z.shape)):
         return ("your blocks are not z[k·d:(k+1)·d]: block k is d consecutive numbers of z; "
                 "check the reshape and the axis you move along")
-    if all(any(np.array_equal(row, moved[b]) for moved in
-               (_moved(Z, np.full(len(Z), k), G, d) for k in range(n)))
-           for b, row in enumerate(out)):
+    if all(any(np.array_equal(row, moved[b]) for moved in by) for b, row in enumerate(out)):
         return "each row moved its blocks, but not by g[b] (check which element each row uses)"
     return "block h must move to block g∘h, (psi(g) z)[k] = z[g⁻¹∘k]"
 
@@ -48,8 +47,9 @@ def check_5_1(roll_shift):
         out = common.array("5.1", "psi(g) Z", out, shape=Z.shape)
         common.hint(out.dtype == Z.dtype, f"Exercise 5.1: expected psi(g) Z as float64 like "
                     f"Z, got {out.dtype}: psi(g) only moves numbers, it keeps their type")
-        common.hint(np.array_equal(out, expected), f"Exercise 5.1: for n={n}, d={d}: "
-                    f"{_roll_diagnosis(out, Z, g, G, d)} (§5.1).")
+        if not np.array_equal(out, expected):
+            common.fail(f"Exercise 5.1: for n={n}, d={d}: {_roll_diagnosis(out, Z, g, G, d)} "
+                        "(§5.1).")
         once = common.call("5.1", roll_shift, Z, h, n)
         once = common.array("5.1", "psi(h) Z", once, shape=Z.shape)
         twice = common.call("5.1", roll_shift, once, g, n)
@@ -99,7 +99,7 @@ def check_5_2(fixed_dimensions):
         dims = common.call("5.2", fixed_dimensions, n, d)
         dims = common.array("5.2", "the dimensions", dims, shape=(n,), whole=True)
         wrong = [h for h in range(n) if dims[h] != truth[h]]
-        common.hint(not wrong, f"Exercise 5.2: for n={n}, d={d}, h={wrong[0] if wrong else ''} "
-                    f"your dimension {dims[wrong[0]] if wrong else ''} is wrong: "
-                    f"{_fixed_diagnosis(dims, truth, n, d)} (§5.3).")
+        if wrong:
+            common.fail(f"Exercise 5.2: for n={n}, d={d}, h={wrong[0]} your dimension "
+                        f"{dims[wrong[0]]} is wrong: {_fixed_diagnosis(dims, truth, n, d)} (§5.3).")
     common.passed("5.2", "fixed-space dimensions equal d x the number of block cycles, on 3 (n, d)")

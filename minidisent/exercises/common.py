@@ -20,9 +20,13 @@ class WrongAnswer(AssertionError):
         return f"{type(self).__name__}: {self}".splitlines()
 
 
+def fail(message):
+    raise WrongAnswer(message)
+
+
 def hint(condition, message):
     if not condition:
-        raise WrongAnswer(message)
+        fail(message)
 
 
 def passed(number, what):
