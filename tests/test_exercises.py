@@ -1,8 +1,26 @@
-"""The exercise checkers (right answers pass, typical wrong ones get a hint that does not
-give the answer away) and the student copies (stubbed, valid, refused where they must be,
-and a copy of chapter 1 runs every lesson cell and fails only in its exercises)."""
+"""The exercise checkers and the student copies.
+
+Checkers: every checker runs a battery (BATTERY below): its right answer passes, and so does
+a right answer that works on its inputs in place; every wrong answer — a typical mistake, an
+answer that modifies the checker's inputs to fool it, and answers of the wrong type (None, a
+str, an object array, a wrong shape, complex numbers, float16, an object whose == is always
+true) — gets a `WrongAnswer` (an AssertionError) that names the exercise, never a
+numpy traceback, and a typical mistake's hint does not give the right answer away. In a real
+kernel a failing check shows the hint and none of the checker's code.
+`python tests/test_exercises.py --before DIR` prints the battery's results as a table,
+against the package in DIR too.
+
+Student copies: stubbed, valid, refused where they must be, and a copy of chapter 1 runs
+every lesson cell and fails only in its exercises."""
+import argparse
+import contextlib
 import copy
+import io
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -15,7 +33,7 @@ from minidisent import exercises, groups, operators, student_copies
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 
 
-# ---- right answers (the solutions of the chapters) and one typical wrong answer each -------
+# ---- right answers (the solutions of the chapters) ----------------------------------------
 
 def orbit_and_stabilizer(G, x):
     images = x.ravel()[G.perms]
@@ -53,6 +71,10 @@ def fixed_dimensions(n, d, minus_identity=True):
                      for h in range(n)])
 
 
+def equivariant_encoder(X):
+    return np.stack([np.tanh(X), X ** 2], axis=2).reshape(len(X), 32)
+
+
 def mlp_parameters(n, hidden, latent, biases=True):
     widths = (n,) + tuple(hidden) + (latent,)
     weights = 2 * sum(a * b for a, b in zip(widths[:-1], widths[1:]))
@@ -67,63 +89,433 @@ def regular_representation(table, left=True):
     return M
 
 
+def pixel_orbit_count(G):
+    return len({tuple(sorted(set(G.perms[:, p]))) for p in range(G.n_pixels)})
+
+
 def stabilizer_sizes(X1):
     return np.array([sum(np.array_equal(np.roll(x, m), x) for m in range(X1.shape[1])) for x in X1])
 
 
 def predicted_errors(X, disentangled=(0, 1, -1)):
-    return {"no operator": fourier_floor(X, [0]), "disentangled": fourier_floor(X, list(disentangled)),
-            "shift": 0.0}
+    return {"no operator": fourier_floor(X, [0]),
+            "disentangled": fourier_floor(X, list(disentangled)), "shift": 0.0}
 
 
 def gaussian_kl(mean, log_variance, half=0.5):
     return half * np.sum(mean ** 2 + np.exp(log_variance) - log_variance - 1, axis=1)
 
 
-RIGHT_AND_WRONG = {  # checker: (right answer, typical wrong answer, what the wrong answer does)
-    "1.1": (orbit_and_stabilizer, lambda G, x: (G.order, orbit_and_stabilizer(G, x)[1]),
-            "orbit size = |G| (counts elements, not distinct images)"),
-    "1.2": (lambda t: np.argmax(t == 0, axis=1), lambda t: (-np.arange(len(t))) % len(t),
-            "inverse of g is -g mod |G| (true for Z_n only)"),
-    "1.3": (lambda n, p, rng: np.tile(rng.normal(size=p), n // p),
-            lambda n, p, rng: np.tile(rng.normal(size=max(1, p // 2)), n // max(1, p // 2)),
-            "tiles p/2 values (period too small)"),
-    "2.1": (lambda X: fourier_floor(X, [0, 1, -1]), lambda X: fourier_floor(X, [0]),
-            "energy outside DC only (forgets frequency ±1)"),
-    "2.2": (lambda n, k: np.array([h for h in range(n) if k * h % n == 0]), lambda n, k: np.array([0]),
-            "only the identity"),
-    "3.1": (lambda x: fourier_floor(x[None], [0]), lambda x: np.sum(np.abs(np.fft.fft(x)[1:]) ** 2),
-            "energy outside DC, not divided by the total"),
-    "3.2": (lambda x, v, eps: next((h, 360 * h / 16, np.linalg.norm(x + eps * v - np.roll(x + eps * v, h)))
-                                   for h in range(1, 16) if np.array_equal(np.roll(x, h), x)),
-            lambda x, v, eps: next((h, 2 * np.pi * h / 16, np.linalg.norm(x + eps * v - np.roll(x + eps * v, h)))
-                                   for h in range(1, 16) if np.array_equal(np.roll(x, h), x)),
-            "angle in radians"),
-    "4.1": (rotation_multiplicities, lambda n: rotation_multiplicities(n, scale=1),
-            "forgets the 1/|G|"),
-    "4.2": (lambda n, p: np.flatnonzero(np.arange(n) % (n // p) == 0),
-            lambda n, p: np.flatnonzero(np.arange(n) % p == 0), "multiples of p instead of n/p"),
-    "4.3": (operator_multiplicities, lambda M: operator_multiplicities(M, scale=1), "forgets the 1/|G|"),
-    "5.1": (roll_shift, lambda Z, g, n: roll_shift(Z, g, n, sign=-1), "rolls by -g"),
-    "5.2": (fixed_dimensions, lambda n, d: fixed_dimensions(n, d, minus_identity=False),
-            "rank of psi(h) instead of psi(h) - I"),
-    "6.1": (lambda X: np.stack([np.tanh(X), X ** 2], axis=2).reshape(len(X), 32),
-            lambda X: np.concatenate([np.tanh(X), X ** 2], axis=1), "concatenates instead of interleaving blocks"),
-    "6.2": (mlp_parameters, lambda n, hidden, latent: mlp_parameters(n, hidden, latent, biases=False),
-            "forgets the biases"),
-    "7.1": (regular_representation, lambda t: regular_representation(t, left=False),
-            "right regular representation (e_h -> e_(h∘g))"),
-    "7.2": (lambda G: len({tuple(sorted(set(G.perms[:, p]))) for p in range(G.n_pixels)}),
-            lambda G: max(1, G.n_pixels // G.order), "n_pixels / |G| (assumes every orbit has |G| pixels)"),
-    "8.1": (lambda n: np.array([a for a in range(n) if np.gcd(a, n) == 1]), lambda n: np.arange(1, n),
-            "every non-zero a"),
-    "8.2": (lambda c, n: pow(c, -1, n), lambda c, n: c, "c itself, not its inverse mod n"),
-    "8.3": (lambda X1: np.mean(1 / stabilizer_sizes(X1)), lambda X1: np.mean(stabilizer_sizes(X1)) / X1.shape[1],
-            "mean |H| / |G| instead of mean 1/|H|"),
-    "9.1": (predicted_errors, lambda X: predicted_errors(X, disentangled=(0,)),
-            "disentangled = no operator (forgets its frequency-1 plane)"),
-    "9.2": (gaussian_kl, lambda m, lv: gaussian_kl(m, lv, half=1.0), "forgets the 1/2"),
+def asymmetry(x, rotations=(1, 2, 3)):
+    return min(np.linalg.norm(np.rot90(x, k) - x) for k in rotations) / np.linalg.norm(x)
+
+
+def class_count(table):
+    inverse = np.argmax(table == 0, axis=1)
+    return len({frozenset(table[table[x, g], inverse[x]] for x in range(len(table)))
+                for g in range(len(table))})
+
+
+def probe_geometry(x, v, eps, degrees=True):
+    h = next(h for h in range(1, 16) if np.array_equal(np.roll(x, h), x))
+    y = x + eps * v
+    return h, (360 if degrees else 2 * np.pi) * h / 16, np.linalg.norm(y - np.roll(y, h))
+
+
+# ---- right answers that work on their inputs in place (honestly: the answer stays right) --
+
+def _inplace_1_1(G, x):
+    x -= x.mean()  # a constant shift keeps the stabilizer
+    return orbit_and_stabilizer(G, x)
+
+
+def _inplace_2_1(X):
+    X[...] = np.abs(np.fft.fft(X, axis=1)) ** 2  # X's memory reused for the power spectrum
+    return 1 - X[:, [0, 1, -1]].sum() / X.sum()
+
+
+def _inplace_3_1(x):
+    x[...] = np.abs(np.fft.fft(x)) ** 2
+    return 1 - x[0] / x.sum()
+
+
+def _inplace_3_2(x, v, eps):
+    h = next(h for h in range(1, 16) if np.array_equal(np.roll(x, h), x))
+    x += eps * v  # x becomes y
+    return h, 360 * h / 16, np.linalg.norm(x - np.roll(x, h))
+
+
+def _inplace_4_3(M):
+    M /= len(M)  # the 1/|G| applied to the matrices
+    return np.round((characters(len(M)).conj() @ np.trace(M, axis1=1, axis2=2)).real).astype(int)
+
+
+def _inplace_5_1(Z, g, n):
+    Z[...] = roll_shift(Z, g, n)
+    return Z
+
+
+def _inplace_6_1(X):
+    square = X ** 2
+    np.tanh(X, out=X)
+    return np.stack([X, square], axis=2).reshape(len(X), 32)
+
+
+def _inplace_7_1(table):
+    M = regular_representation(table)
+    table[...] = 0  # the table's memory reused once M is built
+    return M
+
+
+def _inplace_7_2(G):
+    G.perms.sort(axis=0)  # each column keeps its set of pixels
+    return pixel_orbit_count(G)
+
+
+def _inplace_8_3(X1):
+    X1 -= X1.mean(axis=1, keepdims=True)  # a constant per signal keeps its stabilizer
+    return np.mean(1 / stabilizer_sizes(X1))
+
+
+def _inplace_9_1(X):
+    X[...] = np.abs(np.fft.fft(X, axis=1)) ** 2
+    total = X.sum()
+    return {"no operator": 1 - X[:, 0].sum() / total,
+            "disentangled": 1 - X[:, [0, 1, -1]].sum() / total, "shift": 0.0}
+
+
+def _inplace_9_2(mean, log_variance):
+    mean *= mean
+    return 0.5 * np.sum(mean + np.exp(log_variance) - log_variance - 1, axis=1)
+
+
+def _inplace_10_2(x):
+    x /= np.linalg.norm(x)
+    return asymmetry(x)
+
+
+def _inplace_11_2(table):
+    count = class_count(table)
+    table[...] = 0
+    return count
+
+
+# ---- answers that modify the checker's inputs to make a wrong answer pass ----------------
+
+def _cheat_1_1(G, x):
+    x[...] = 0
+    return 1, np.arange(G.order)
+
+
+def _cheat_3_2(x, v, eps):
+    x[...], v[...] = 1, 0
+    return 1, 22.5, 0.0
+
+
+def _cheat_4_3(M):
+    M[...] = np.eye(M.shape[1])
+    return np.array([M.shape[1]] + [0] * (len(M) - 1))
+
+
+def _cheat_5_1(Z, g, n):
+    g[...] = 0
+    return Z
+
+
+def _cheat_6_1(X):
+    X[...] = 0
+    return np.zeros((len(X), 32))
+
+
+def _cheat_7_1(table):
+    table[...] = table.T.copy()  # the opposite group: its left regular representation is the
+    return regular_representation(table)  # original group's right one, a wrong answer
+
+
+def _cheat_7_2(G):
+    G.perms[...] = np.arange(G.n_pixels)
+    return G.n_pixels
+
+
+def _cheat_9_2(mean, log_variance):
+    mean[...], log_variance[...] = 0, 0
+    return np.zeros(len(mean))
+
+
+def _filled(value):
+    """An answer that sets its first input to 1 and returns `value` (or value(input))."""
+    def cheat(X, *rest):
+        X[...] = 1
+        return value(X) if callable(value) else value
+    return cheat
+
+
+class AlwaysEqual:
+    """An object whose == is always true (and != always false)."""
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+
+def then(function, change):
+    """The answer of `function`, changed by `change` (e.g. into another type)."""
+    return lambda *args: change(function(*args))
+
+
+def odd(right, kind):
+    """The answers of the wrong type every checker must hint at: (label, answer)."""
+    answers = [("None", lambda *args: None), ("a str", then(right, str)),
+               ("an always-equal object", lambda *args: AlwaysEqual()),
+               ("complex (imaginary part 0.5)", then(right, lambda out: np.asarray(out) + 0.5j)),
+               ("float16", then(right, lambda out: np.asarray(out).astype(np.float16))),
+               ("an object array", then(right, lambda out: np.asarray(out).astype(object))),
+               ("nan", then(right, lambda out: np.asarray(out) * np.nan)),
+               ("a generator", then(right, lambda out: (v for v in np.ravel(out))))]
+    if kind in ("number", "whole"):
+        answers.append(("an array where a number is expected", then(right, lambda out: [out])))
+    if kind == "whole":
+        answers += [("a float", then(right, lambda out: out + 0.9)),
+                    ("a numeric str", then(right, lambda out: str(int(out))))]
+    if kind == "array":
+        answers.append(("the wrong shape", then(right, lambda out: np.asarray(out)[..., :-1])))
+    return answers
+
+
+def part(right, index, change):
+    """A tuple answer with one part changed."""
+    def answer(*args):
+        out = list(right(*args))
+        out[index] = change(out[index])
+        return tuple(out)
+    return answer
+
+
+def shape_of_parts(right, count):
+    return [("None", lambda *a: None), ("an always-equal object", lambda *a: AlwaysEqual()),
+            ("a tuple too short", then(right, lambda out: tuple(out)[:count - 1])),
+            ("a str", then(right, str))]
+
+
+# checker: (right answers: (label, args)), wrong answers: (label, args, kind of wrong answer)
+# kinds: "typical" (a mistake a student makes; its hint must not give the answer away),
+# "mutation" (modifies the checker's inputs), "odd" (a value of the wrong type).
+def function_case(right, honest=None, typical=(), cheats=(), kind=None, more=()):
+    """The battery of a checker that takes the student's function."""
+    rights = [("right", (right,))] + ([("right, in place", (honest,))] if honest else [])
+    wrongs = [(label, (answer,), "typical") for label, answer in typical]
+    wrongs += [(label, (answer,), "mutation") for label, answer in cheats]
+    wrongs += [(label, (answer,), "odd") for label, answer in
+               (odd(right, kind) if kind else []) + list(more)]
+    wrongs.append(("not a function (its result)", (0.5,), "odd"))
+    return rights, wrongs
+
+
+def inverses(table):
+    return np.argmax(table == 0, axis=1)
+
+
+def signal(n, p, rng, period=None):
+    period = period or p
+    return np.tile(rng.normal(size=period), n // period)
+
+
+def fixers(n, k):
+    return np.array([h for h in range(n) if k * h % n == 0])
+
+
+def one_g(Z, g, n):
+    return roll_shift(Z, np.full(len(g), g[0]), n)
+
+
+def numbers_rolled(Z, g, n):
+    return np.stack([np.roll(z, m) for z, m in zip(Z, g)])
+
+
+def blocks_down_the_wrong_axis(Z, g, n):
+    blocks = Z.reshape(len(Z), -1, n)  # (B, d, n): block k would be column k
+    return np.stack([np.roll(b, m, axis=1) for b, m in zip(blocks, g)]).reshape(Z.shape)
+
+
+def rolled_by_sum(Z, g, n):  # np.roll with an array of shifts on one axis adds them up
+    return np.roll(Z.reshape(len(Z), n, -1), g, axis=1).reshape(Z.shape)
+
+
+def _values_10_1():
+    polar = np.random.default_rng(0).normal(size=(8, 24))
+    turned = np.roll(polar, 5, axis=1)
+    odd_k = [("None", None), ("a str", "5"), ("a float", 5.0), ("a bool", True),
+             ("complex", 5 + 1j), ("an always-equal object", AlwaysEqual()),
+             ("an array", np.array([5]))]
+    return ([("right", (polar, turned, 5))],
+            [("rolls the other way", (polar, turned, -5), "typical")]
+            + [(label, (polar, turned, k), "odd") for label, k in odd_k]
+            + [("polar None", (None, polar, 5), "odd"),
+               ("polar of another shape", (polar, polar[:, :-1], 5), "odd")])
+
+
+def _values_11_1():
+    M = np.stack([operators.disentangled(groups.cyclic(8), 6).matrix(g) for g in range(8)])
+    m = operator_multiplicities(M)
+    odd_m = [("None", None), ("a str", str(m)), ("float", m + 0.5), ("complex", m + 0.5j),
+             ("float16", m.astype(np.float16)), ("an object array", m.astype(object)),
+             ("the wrong shape", m[:-1]), ("an always-equal object", AlwaysEqual())]
+    return ([("right", (M, m))],
+            [("forgets the 1/|G|", (M, operator_multiplicities(M, scale=1)), "typical")]
+            + [(label, (M, wrong), "odd") for label, wrong in odd_m]
+            + [("matrices not a representation", (np.ones((8, 6, 6)), m), "odd"),
+               ("matrices 2-D", (M[0], m), "odd"), ("matrices None", (None, m), "odd")])
+
+
+BATTERY = {
+    "1.1": function_case(
+        orbit_and_stabilizer, _inplace_1_1,
+        typical=[("orbit size = |G| (counts elements, not distinct images)",
+                  lambda G, x: (G.order, orbit_and_stabilizer(G, x)[1]))],
+        cheats=[("sets x to 0, answers (1, every g)", _cheat_1_1)],
+        more=shape_of_parts(orbit_and_stabilizer, 2) + [
+            ("stabilizer with an element repeated",
+             part(orbit_and_stabilizer, 1, lambda s: np.append(s, s[:1]))),
+            ("orbit size 4.9 (a float)", part(orbit_and_stabilizer, 0, lambda s: s + 0.9)),
+            ("orbit size as a str", part(orbit_and_stabilizer, 0, str)),
+            ("orbit size complex", part(orbit_and_stabilizer, 0, lambda s: s + 0j)),
+            ("stabilizer as a float16 array",
+             part(orbit_and_stabilizer, 1, lambda s: s.astype(np.float16))),
+            ("stabilizer as an object array",
+             part(orbit_and_stabilizer, 1, lambda s: s.astype(object))),
+            ("stabilizer as a str", part(orbit_and_stabilizer, 1, str))]),
+    "1.2": function_case(
+        inverses, kind="array",
+        typical=[("inverse of g is -g mod |G| (true for Z_n only)",
+                  lambda t: (-np.arange(len(t))) % len(t))]),
+    "1.3": function_case(
+        signal, kind="array",
+        typical=[("tiles p/2 values (period too small)",
+                  lambda n, p, rng: signal(n, p, rng, period=max(1, p // 2)))]),
+    "2.1": function_case(
+        lambda X: fourier_floor(X, [0, 1, -1]), _inplace_2_1, kind="number",
+        typical=[("energy outside DC only (forgets frequency ±1)",
+                  lambda X: fourier_floor(X, [0]))],
+        cheats=[("sets X to 1, answers 0.0", _filled(0.0))]),
+    "2.2": function_case(
+        fixers, kind="array",
+        typical=[("only the identity", lambda n, k: np.array([0]))],
+        more=[("n instead of 0 (outside Z_n)",
+               lambda n, k: np.where(fixers(n, k) == 0, n, fixers(n, k))),
+              ("an element repeated", then(fixers, lambda h: np.append(h, h[-1])))]),
+    "3.1": function_case(
+        lambda x: fourier_floor(x[None], [0]), _inplace_3_1, kind="number",
+        typical=[("energy outside DC, not divided by the total",
+                  lambda x: np.sum(np.abs(np.fft.fft(x)[1:]) ** 2))],
+        cheats=[("sets x to 1, answers 0.0", _filled(0.0))]),
+    "3.2": function_case(
+        probe_geometry, _inplace_3_2,
+        typical=[("angle in radians",
+                  lambda x, v, eps: probe_geometry(x, v, eps, degrees=False))],
+        cheats=[("sets x to 1 and v to 0, answers (1, 22.5, 0.0)", _cheat_3_2)],
+        more=shape_of_parts(probe_geometry, 3) + [
+            ("h as a float 4.5", part(probe_geometry, 0, lambda h: h + 0.5)),
+            ("angle complex", part(probe_geometry, 1, lambda a: a + 1j)),
+            ("distance as an array", part(probe_geometry, 2, lambda d: np.array([d])))]),
+    "4.1": function_case(
+        rotation_multiplicities,
+        typical=[("forgets the 1/|G|", lambda n: rotation_multiplicities(n, scale=1))],
+        more=shape_of_parts(rotation_multiplicities, 2) + [
+            ("multiplicities complex", part(rotation_multiplicities, 1, lambda m: m + 0.5j)),
+            ("multiplicities float", part(rotation_multiplicities, 1, lambda m: m + 0.5)),
+            ("character of the wrong shape", part(rotation_multiplicities, 0, lambda c: c[:3]))]),
+    "4.2": function_case(
+        lambda n, p: np.flatnonzero(np.arange(n) % (n // p) == 0), kind="array",
+        typical=[("multiples of p instead of n/p",
+                  lambda n, p: np.flatnonzero(np.arange(n) % p == 0))]),
+    "4.3": function_case(
+        operator_multiplicities, _inplace_4_3, kind="array",
+        typical=[("forgets the 1/|G|", lambda M: operator_multiplicities(M, scale=1))],
+        cheats=[("sets M to the identity, answers [L, 0, ...]", _cheat_4_3)]),
+    "5.1": function_case(
+        roll_shift, _inplace_5_1, kind="array",
+        typical=[("rolls by -g", lambda Z, g, n: roll_shift(Z, g, n, sign=-1)),
+                 ("one g for the whole batch", one_g),
+                 ("rolls the numbers, not the blocks", numbers_rolled),
+                 ("np.roll(blocks, g, axis=1) (rolls by sum(g))", rolled_by_sum),
+                 ("blocks read as (d, n), not (n, d)", blocks_down_the_wrong_axis),
+                 ("rolls by g + 1", lambda Z, g, n: roll_shift(Z, g + 1, n))],
+        cheats=[("sets g to 0, answers Z", _cheat_5_1)]),
+    "5.2": function_case(
+        fixed_dimensions, kind="array",
+        typical=[("rank of psi(h) instead of psi(h) - I",
+                  lambda n, d: fixed_dimensions(n, d, minus_identity=False)),
+                 ("rank of psi(h) - I (the moved part)",
+                  lambda n, d: n * d - fixed_dimensions(n, d)),
+                 ("forgets the factor d", lambda n, d: fixed_dimensions(n, d) // d)]),
+    "6.1": function_case(
+        equivariant_encoder, _inplace_6_1, kind="array",
+        typical=[("concatenates instead of interleaving blocks",
+                  lambda X: np.concatenate([np.tanh(X), X ** 2], axis=1)),
+                 ("affine (x_k + 1 twice per block)", lambda X: np.repeat(X, 2, axis=1) + 1.0)],
+        cheats=[("sets X to 0, answers zeros", _cheat_6_1)]),
+    "6.2": function_case(
+        mlp_parameters, kind="whole",
+        typical=[("forgets the biases",
+                  lambda n, hidden, latent: mlp_parameters(n, hidden, latent, biases=False))]),
+    "7.1": function_case(
+        regular_representation, _inplace_7_1, kind="array",
+        typical=[("right regular representation (e_h -> e_(h∘g))",
+                  lambda t: regular_representation(t, left=False))],
+        cheats=[("transposes the table, answers the right regular representation",
+                 _cheat_7_1)]),
+    "7.2": function_case(
+        pixel_orbit_count, _inplace_7_2, kind="whole",
+        typical=[("n_pixels / |G| (assumes every orbit has |G| pixels)",
+                  lambda G: max(1, G.n_pixels // G.order))],
+        cheats=[("sets every perm to the identity, answers n_pixels", _cheat_7_2)]),
+    "8.1": function_case(
+        lambda n: np.array([a for a in range(n) if np.gcd(a, n) == 1]), kind="array",
+        typical=[("every non-zero a", lambda n: np.arange(1, n))]),
+    "8.2": function_case(
+        lambda c, n: pow(c, -1, n), kind="whole",
+        typical=[("c itself, not its inverse mod n", lambda c, n: c)]),
+    "8.3": function_case(
+        lambda X1: np.mean(1 / stabilizer_sizes(X1)), _inplace_8_3, kind="number",
+        typical=[("mean |H| / |G| instead of mean 1/|H|",
+                  lambda X1: np.mean(stabilizer_sizes(X1)) / X1.shape[1])],
+        cheats=[("sets X1 to 1, answers 1/n", _filled(lambda X1: 1 / X1.shape[1]))]),
+    "9.1": function_case(
+        predicted_errors, _inplace_9_1,
+        typical=[("disentangled = no operator (forgets its frequency-1 plane)",
+                  lambda X: predicted_errors(X, disentangled=(0,)))],
+        cheats=[("sets X to 1, answers zeros",
+                 _filled({"no operator": 0.0, "disentangled": 0.0, "shift": 0.0}))],
+        more=[("None", lambda X: None),
+              ("a list", lambda X: list(predicted_errors(X).values())),
+              ("a value None", lambda X: dict(predicted_errors(X), shift=None)),
+              ("a value complex", lambda X: dict(predicted_errors(X), shift=0.5j)),
+              ("a value float16",
+               lambda X: {k: np.float16(v) for k, v in predicted_errors(X).items()}),
+              ("a value always-equal",
+               lambda X: dict(predicted_errors(X), shift=AlwaysEqual()))]),
+    "9.2": function_case(
+        gaussian_kl, _inplace_9_2, kind="array",
+        typical=[("forgets the 1/2", lambda m, lv: gaussian_kl(m, lv, half=1.0))],
+        cheats=[("sets mean and log_variance to 0, answers zeros", _cheat_9_2)]),
+    "10.1": _values_10_1(),
+    "10.2": function_case(
+        asymmetry, _inplace_10_2, kind="number",
+        typical=[("includes h = e (always 0)", lambda x: asymmetry(x, rotations=range(4)))],
+        cheats=[("sets x to 1, answers 0.0", _filled(0.0))]),
+    "11.1": _values_11_1(),
+    "11.2": function_case(
+        class_count, _inplace_11_2, kind="whole",
+        typical=[("counts elements, not classes", lambda table: len(table))]),
 }
+NUMBERS = sorted(BATTERY, key=lambda k: tuple(map(int, k.split("."))))
+
+
+def _checker(number):
+    return getattr(exercises, f"check_{number.replace('.', '_')}")
 
 
 def _strings(value):
@@ -146,55 +538,166 @@ def _strings(value):
 
 def _recording(function, outputs):
     def wrapped(*args):
-        outputs.append(function(*args))
+        outputs.append(copy.deepcopy(function(*args)))
         return outputs[-1]
     return wrapped
 
 
-@pytest.mark.parametrize("number", sorted(RIGHT_AND_WRONG, key=lambda k: tuple(map(int, k.split(".")))))
-def test_checker_accepts_right_and_hints_at_wrong(number, capsys):
-    right, wrong, _ = RIGHT_AND_WRONG[number]
-    check = getattr(exercises, f"check_{number.replace('.', '_')}")
-    outputs, came = [], []
-    check(_recording(right, outputs))
+def _cases(kind):
+    return [(number, label) for number in NUMBERS for label, *_ in BATTERY[number][kind == "wrong"]]
+
+
+@pytest.mark.parametrize("number, label", _cases("right"))
+def test_checker_passes_the_right_answer(number, label, capsys):
+    args = dict(BATTERY[number][0])[label]
+    _checker(number)(*copy.deepcopy(args))
     assert capsys.readouterr().out.startswith(f"Exercise {number} passed:")
-    with pytest.raises(AssertionError) as failure:
-        check(_recording(wrong, came))
+
+
+@pytest.mark.parametrize("number, label", _cases("wrong"))
+def test_checker_hints_at_every_wrong_answer(number, label):
+    args, kind = {w[0]: w[1:] for w in BATTERY[number][1]}[label]
+    with pytest.raises(exercises.common.WrongAnswer) as failure:  # an AssertionError subclass
+        _checker(number)(*copy.deepcopy(args))
     message = str(failure.value)
-    assert message.startswith(f"Exercise {number}") and ("§" in message or "chapter" in message), message
-    echoed = {s for out in came for s in _strings(out)}  # "what came" may quote the wrong answer
-    leaked = [s for out in outputs for s in _strings(out) if s and s not in echoed
-              and re.search(rf"(?<![\d.]){re.escape(s)}(?![\d])", message)]
-    assert not leaked, (message, leaked)
+    assert message.startswith(f"Exercise {number}:"), message
+    if kind == "typical":
+        assert "§" in message or "chapter" in message, message
 
 
-def test_generic_checkers_of_chapters_10_and_11(capsys):
-    rng = np.random.default_rng(0)
-    polar = rng.normal(size=(8, 24))
-    exercises.check_10_1(polar, np.roll(polar, 5, axis=1), 5)
-    with pytest.raises(AssertionError, match="check the sign"):
-        exercises.check_10_1(polar, np.roll(polar, 5, axis=1), -5)
-    M = np.stack([operators.disentangled(groups.cyclic(8), 6).matrix(g) for g in range(8)])
-    exercises.check_11_1(M, operator_multiplicities(M))
-    with pytest.raises(AssertionError, match="latent dimension"):
-        exercises.check_11_1(M, operator_multiplicities(M, scale=1))
-    exercises.check_10_2(lambda x: min(np.linalg.norm(np.rot90(x, k) - x) for k in (1, 2, 3)) / np.linalg.norm(x))
-    with pytest.raises(AssertionError, match="leave out the identity"):  # h = e included: always 0
-        exercises.check_10_2(lambda x: min(np.linalg.norm(np.rot90(x, k) - x) for k in range(4)) / np.linalg.norm(x))
-    def class_count(table):
-        inverse = np.argmax(table == 0, axis=1)
-        return len({frozenset(table[table[x, g], inverse[x]] for x in range(len(table))) for g in range(len(table))})
-    exercises.check_11_2(class_count)
-    with pytest.raises(AssertionError, match="count distinct classes, not elements"):
-        exercises.check_11_2(lambda table: len(table))
-    assert capsys.readouterr().out.count("passed") == 4
+@pytest.mark.parametrize("number", [n for n in NUMBERS if callable(BATTERY[n][0][0][1][0])])
+def test_a_typical_mistake_is_not_told_the_answer(number, capsys):
+    right = BATTERY[number][0][0][1][0]
+    for label, (wrong,), kind in BATTERY[number][1]:
+        if kind != "typical":
+            continue
+        outputs, came = [], []
+        _checker(number)(_recording(right, outputs))
+        with pytest.raises(exercises.common.WrongAnswer) as failure:
+            _checker(number)(_recording(wrong, came))
+        message = str(failure.value)
+        echoed = {s for out in came for s in _strings(out)}  # "what came" may quote the answer
+        leaked = [s for out in outputs for s in _strings(out) if s and s not in echoed
+                  and re.search(rf"(?<![\d.]){re.escape(s)}(?![\d])", message)]
+        assert not leaked, (label, message, leaked)
 
 
-def test_checker_refuses_a_value_of_the_wrong_kind():
-    with pytest.raises(AssertionError, match="expected a pair"):
-        exercises.check_1_1(lambda G, x: 3)
-    with pytest.raises(AssertionError, match="expected a dict"):
-        exercises.check_9_1(lambda X: [0.1, 0.2, 0.0])
+def test_hints_name_what_came_and_diagnose_the_mistake():
+    cases = {("1.1", "orbit size 4.9 (a float)"): "float", ("1.1", "orbit size as a str"): "str",
+             ("2.1", "None"): "None", ("2.1", "complex (imaginary part 0.5)"): "complex",
+             ("5.1", "float16"): "float16", ("5.1", "an object array"): "dtype object",
+             ("6.2", "an always-equal object"): "AlwaysEqual", ("5.1", "the wrong shape"): "shape",
+             ("5.1", "rolls by -g"): "wrong way",
+             ("5.1", "one g for the whole batch"): "same element",
+             ("5.1", "rolls the numbers, not the blocks"): "whole blocks",
+             ("5.1", "blocks read as (d, n), not (n, d)"): "check the reshape",
+             ("5.1", "rolls by g + 1"): "not by g[b]",
+             ("5.2", "rank of psi(h) - I (the moved part)"): "moves, not the ones it fixes",
+             ("5.2", "forgets the factor d"): "same factor", ("6.1", "affine (x_k + 1 twice per "
+                                                              "block)"): "linear plus a constant",
+             ("2.1", "not a function (its result)"): "your function itself"}
+    for (number, label), words in cases.items():
+        args, _ = {w[0]: w[1:] for w in BATTERY[number][1]}[label]
+        with pytest.raises(exercises.common.WrongAnswer, match=re.escape(words)):
+            _checker(number)(*copy.deepcopy(args))
+    with pytest.raises(exercises.common.WrongAnswer, match=r"for S_3 .* counted 1 class, not"):
+        exercises.check_11_2(lambda table: 1 if len(table) == 6 and np.any(table != table.T)
+                             else class_count(table))  # wrong on S_3 only
+
+
+def test_a_failing_check_shows_the_hint_and_no_checker_code_in_a_kernel():
+    """Executed by nbclient, as Jupyter and nbval run a notebook: the stored error output is
+    the hint (a wrong answer) or the student's own frames (a function that raises)."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "import numpy as np\nfrom minidisent import exercises",
+        "def fixed_dimensions(n, d):\n    return np.full(n, n * d)\n"
+        "exercises.check_5_2(fixed_dimensions)",
+        "def roll_shift(Z, g, n):\n    raise NotImplementedError('Exercise 5.1: write it')\n"
+        "exercises.check_5_1(roll_shift)")]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    (hint,), (raised,) = nb.cells[1].outputs, nb.cells[2].outputs
+    assert hint.ename == "WrongAnswer", hint
+    assert hint.traceback == [f"WrongAnswer: {hint.evalue}"], hint
+    assert hint.evalue.startswith("Exercise 5.2: for n=16, d=2, h=1")
+    assert raised.ename == "NotImplementedError", raised
+    text = "\n".join(raised.traceback)
+    assert "raise NotImplementedError('Exercise 5.1: write it')" in text
+    package = Path(exercises.__file__).parent
+    for path in package.glob("*.py"):  # no line of any checker's code, nor its file name
+        lines = [line.strip() for line in path.read_text().splitlines() if len(line.strip()) > 15]
+        assert not [line for line in lines if line in text + hint.evalue], path
+    assert str(package) not in text
+
+
+def test_outside_ipython_the_traceback_ends_in_the_hint():
+    code = "from minidisent import exercises\nexercises.check_6_2(lambda n, hidden, latent: 7)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, env=dict(os.environ))
+    last = result.stderr.strip().splitlines()[-1]
+    assert result.returncode == 1 and last.startswith("minidisent.exercises.common.WrongAnswer: "
+                                                      "Exercise 6.2: for n=16"), result.stderr
+
+
+def test_every_checker_has_a_battery_and_one_module_per_chapter():
+    names = sorted(n[len("check_"):].replace("_", ".") for n in dir(exercises)
+                   if n.startswith("check_"))
+    assert names == sorted(BATTERY)
+    for name in names:
+        chapter = int(name.split(".")[0])
+        assert _checker(name).__module__ == f"minidisent.exercises.chapter_{chapter:02d}"
+
+
+# ---- the checker table: python tests/test_exercises.py [--before DIR] ---------------------
+
+def _outcomes():
+    """{checker: [(answer, 'right' | kind, outcome)]}: what the installed checkers do."""
+    table = {}
+    for number in NUMBERS:
+        rights, wrongs = BATTERY[number]
+        rows = [(label, "right", args) for label, args in rights]
+        rows += [(label, kind, args) for label, args, kind in wrongs]
+        table[number] = []
+        for label, kind, args in rows:
+            with contextlib.redirect_stdout(io.StringIO()):
+                try:
+                    _checker(number)(*copy.deepcopy(args))
+                    outcome = "passes"
+                except AssertionError as error:
+                    hint = type(error).__name__ != "AssertionError" or str(error).startswith(
+                        f"Exercise {number}")
+                    outcome = "hint" if hint else f"AssertionError (numpy's): {error}"[:60]
+                except Exception as error:  # noqa: BLE001 - the table records what came
+                    outcome = f"{type(error).__name__} (traceback)"
+            table[number].append((label, kind, outcome))
+    return table
+
+
+def _main():
+    parser = argparse.ArgumentParser(description="the checker table, before -> after")
+    parser.add_argument("--before", help="a folder holding an older minidisent package")
+    parser.add_argument("--json", action="store_true", help="print the outcomes as JSON")
+    args = parser.parse_args()
+    after = _outcomes()
+    if args.json:
+        print(json.dumps(after))
+        return
+    before = None
+    if args.before:
+        env = dict(os.environ, PYTHONPATH=args.before)
+        before = json.loads(subprocess.run([sys.executable, __file__, "--json"], env=env,
+                                           capture_output=True, text=True, check=True).stdout)
+    print("| checker | answer | kind | before | after |\n| --- | --- | --- | --- | --- |")
+    for number, rows in after.items():
+        for i, (label, kind, outcome) in enumerate(rows):
+            old = before[number][i][2] if before else ""
+            good = (outcome == "passes") == (kind == "right")
+            label = label.replace("|", "\\|")  # a markdown cell
+            print(f"| {number} | {label} | {kind} | {old} | {outcome}{'' if good else ' (!)'} |")
+
+
+if __name__ == "__main__":
+    _main()
 
 
 # ---- student copies ------------------------------------------------------------------------
