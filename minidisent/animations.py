@@ -1,0 +1,194 @@
+"""Animations for the chapters, where motion is the point (matplotlib only).
+
+Each function draws a few small frames with `matplotlib.animation.FuncAnimation` and returns
+self-contained HTML (`offline_html`): every frame an embedded PNG, the player's buttons drawn
+with plain Unicode glyphs, nothing fetched from the network, so the page works on the
+offline site and in JupyterLab (`IPython.display.HTML(...)`). Nothing is trained here: the
+chapters pass in what they trained.
+
+- orbit_codes        a symmetric image's orbit g·x and the codes encode(g·x) of each model
+                     as g steps: the disentangled plane sits at the origin, the shift code moves
+- probe_path         the defect probe's path y = x_sym + ε v as ε shrinks, with the codes of
+                     y and h·y in latent dims 0-1 (the disentangled radius shrinks with ε)
+- block_permutation  psi(g) of the shift operator permuting the latent blocks, as g steps
+"""
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.animation import FuncAnimation
+
+DPI = 60
+FRAME_MS = 600
+# matplotlib's player links an icon font from a CDN; offline, the buttons get these glyphs.
+_ICONS = {"minus": "\u2212", "fast-backward": "\u23ee", "step-backward": "\u25c0\u2009|",
+          "play fa-flip-horizontal": "\u25c0", "pause": "\u23f8", "play": "\u25b6",
+          "step-forward": "|\u2009\u25b6", "fast-forward": "\u23ed", "plus": "+"}
+_FIRST_FRAME = re.compile(r'frames\[0\] = "(data:image/png;base64,(?:[A-Za-z0-9+/=]|\\\n)*)"')
+_ICON_LINK = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">')
+
+
+def offline_html(animation):
+    """FuncAnimation -> HTML string (to_jshtml) with no URL in it."""
+    if not isinstance(animation, FuncAnimation):
+        raise TypeError(f"animation: expected a matplotlib FuncAnimation, "
+                        f"got {type(animation).__name__}")
+    html = animation.to_jshtml(default_mode="loop")
+    html, count = _ICON_LINK.subn("", html)
+    if count != 1:
+        raise ValueError("animation: expected matplotlib's player with one icon-font link, "
+                         f"got {count} (a to_jshtml this module does not know)")
+    for name, glyph in _ICONS.items():
+        html = html.replace(f'<i class="fa fa-{name}"></i>', f"<span>{glyph}</span>")
+    # The first frame as the image's own source: a viewer that runs no script (an untrusted
+    # notebook, a static renderer) still shows a picture instead of an empty frame.
+    first = _FIRST_FRAME.search(html)
+    if first:
+        source = first.group(1).replace("\\\n", "")
+        html = re.sub(r'<img id="(_anim_img[0-9a-f]+)">', rf'<img id="\1" src="{source}">', html,
+                      count=1)
+    return html
+
+
+def _animate(fig, frame, frames):
+    """frame(i) redraws the figure for frame i of range(frames) -> HTML; closes fig."""
+    html = offline_html(FuncAnimation(fig, frame, frames=frames, interval=FRAME_MS))
+    plt.close(fig)
+    return html
+
+
+def _check_runs(runs):
+    if not isinstance(runs, dict) or not runs:
+        raise TypeError(f"runs: expected a non-empty dict label -> recipes.Run, "
+                        f"got {type(runs).__name__}")
+    for label, r in runs.items():
+        if not all(hasattr(r, name) for name in ("model", "params", "op")):
+            raise TypeError(f"runs[{label!r}]: expected a recipes.Run (model, params, op), "
+                            f"got {type(r).__name__}")
+    return list(runs.items())
+
+
+def _signal(x, group, name):
+    x = np.asarray(x, dtype=float)
+    if x.shape != tuple(group.shape) or len(group.shape) != 1:
+        raise ValueError(f"{name}: expected one 1D signal of shape {tuple(group.shape)}, "
+                         f"got {x.shape}")
+    return x
+
+
+def _plane(ax, scale, title):
+    circle = np.linspace(0, 2 * np.pi, 100)
+    ax.plot(scale * np.cos(circle), scale * np.sin(circle), ":", color="0.6")
+    ax.plot([0], [0], "+", color="k")
+    ax.set(xlim=(-1.4 * scale, 1.4 * scale), ylim=(-1.4 * scale, 1.4 * scale), aspect="equal",
+           xlabel="latent dim 0", ylabel="latent dim 1", title=title)
+
+
+def _elements(elements, group):
+    elements = np.arange(group.order) if elements is None else np.asarray(elements)
+    if elements.ndim != 1 or elements.size == 0 or elements.dtype.kind not in "iu" \
+            or elements.min() < 0 or elements.max() >= group.order:
+        raise ValueError(f"elements: expected integer group elements in [0, {group.order}), "
+                         f"got {elements!r}")
+    return elements
+
+
+def orbit_codes(runs, x, typical, elements=None):
+    """The orbit of a symmetric 1D signal x (n,) and, for each run (dict label -> recipes.Run
+    on the same group), the trail of its code's latent dims 0-1, encode(g·x)[:2], for each g
+    of elements (default every element; for Z_n, range(n // |H|) covers the orbit once).
+    typical: dict label -> the run's typical code radius (the dotted circle, e.g.
+    defect.probe_curves(...)["typical"]). Returns HTML."""
+    items = _check_runs(runs)
+    group = items[0][1].op.group
+    x = _signal(x, group, "x")
+    elements_used = _elements(elements, group)
+    orbit = group.orbit(x)[elements_used]                             # (E, n)
+    codes = [np.asarray(r.model.encode(r.params, orbit))[:, :2] for _, r in items]  # (E, 2) each
+    fig, axes = plt.subplots(1, 1 + len(items), figsize=(2.6 * (1 + len(items)), 2.6), dpi=DPI)
+    line, = axes[0].plot(np.arange(x.size), orbit[0], marker=".")
+    axes[0].set(xlabel="pixel", ylabel="intensity", ylim=(orbit.min() - 0.2, orbit.max() + 0.2))
+    trails, dots = [], []
+    for ax, (label, _), code in zip(axes[1:], items, codes):
+        _plane(ax, typical[label], label)
+        trails.append(ax.plot([], [], "-", color="C1", alpha=0.5)[0])
+        dots.append(ax.plot([], [], "o", color="C3")[0])
+    fig.tight_layout()
+
+    def frame(i):
+        line.set_ydata(orbit[i])
+        axes[0].set_title(f"g·x, g = {elements_used[i]}")
+        for trail, dot, code in zip(trails, dots, codes):
+            trail.set_data(code[:i + 1, 0], code[:i + 1, 1])
+            dot.set_data(code[i:i + 1, 0], code[i:i + 1, 1])
+        return [line, *trails, *dots]
+    return _animate(fig, frame, len(orbit))
+
+
+def probe_path(runs, x_sym, h, v, typical, eps=np.logspace(0, -4, 9)):
+    """The defect probe's path y = x_sym + ε v (h·x_sym = x_sym) for each ε of eps (largest
+    first), and for each run the codes of y and h·y in latent dims 0-1, with the radius
+    ‖encode(y)[:2]‖ as a fraction of typical[label]. Returns HTML."""
+    items = _check_runs(runs)
+    group = items[0][1].op.group
+    x_sym, v = _signal(x_sym, group, "x_sym"), _signal(v, group, "v")
+    eps = np.asarray(eps, dtype=float)
+    if eps.ndim != 1 or eps.size == 0 or not np.all(eps > 0):
+        raise ValueError(f"eps: expected a 1-D array of values > 0, got {eps!r}")
+    Y = x_sym[None] + eps[:, None] * v[None]                          # (E, n)
+    hY = group.act(Y, np.full(len(Y), int(h)))
+    codes = [(np.asarray(r.model.encode(r.params, Y))[:, :2],
+              np.asarray(r.model.encode(r.params, hY))[:, :2]) for _, r in items]
+    fig, axes = plt.subplots(1, 1 + len(items), figsize=(2.6 * (1 + len(items)), 2.6), dpi=DPI)
+    ys = axes[0].plot(np.arange(x_sym.size), Y[0], ".-", np.arange(x_sym.size), hY[0], ".--")
+    span = np.abs(Y).max() + 0.2
+    axes[0].set(xlabel="pixel", ylabel="intensity", ylim=(-span, span))
+    axes[0].legend(ys, ["y", "h·y"], fontsize="small", loc="lower right")
+    points = []
+    for ax, (label, _) in zip(axes[1:], items):
+        _plane(ax, typical[label], label)
+        points.append((ax.plot([], [], "o", color="C0")[0], ax.plot([], [], "s", color="C1")[0]))
+    fig.tight_layout()
+
+    def frame(i):
+        ys[0].set_ydata(Y[i])
+        ys[1].set_ydata(hY[i])
+        axes[0].set_title(f"y = x_sym + ε v, ε = {eps[i]:.0e}", fontsize="small")
+        for ax, (label, _), (z, hz), (p, hp) in zip(axes[1:], items, codes, points):
+            p.set_data(z[i:i + 1, 0], z[i:i + 1, 1])
+            hp.set_data(hz[i:i + 1, 0], hz[i:i + 1, 1])
+            ax.set_title(f"{label}\nradius {np.linalg.norm(z[i]) / typical[label]:.1%} of typical",
+                         fontsize="small")
+        return [*ys, *(a for pair in points for a in pair)]
+    return _animate(fig, frame, len(eps))
+
+
+def block_permutation(op, elements=None):
+    """The shift operator op (operators.shift(G, |G|·d)) permuting the latent blocks: for each
+    g of elements (default every element of G), the matrix psi(g) (L, L) and the code
+    psi(g) z of the code z whose block h holds the label h: block h of psi(g) z shows
+    g⁻¹∘h, the block it came from. Returns HTML."""
+    if not all(hasattr(op, name) for name in ("group", "latent_dim", "matrix")):
+        raise TypeError(f"op: expected an operators.Operator, got {type(op).__name__}")
+    G, L = op.group, op.latent_dim
+    d = L // G.order
+    if op.name != "shift" or d * G.order != L:
+        raise ValueError(f"op: expected operators.shift(group, |G|·d), got {op!r}")
+    elements = _elements(elements, G)
+    labels = np.repeat(np.arange(G.order), d).astype(float)          # (L,), block h holds h
+    moved = op(np.tile(labels, (len(elements), 1)), elements)          # (E, L)
+    fig, axes = plt.subplots(1, 2, figsize=(5.2, 2.8), dpi=DPI, width_ratios=[1, 0.35])
+    matrix = axes[0].imshow(op.matrix(int(elements[0])), cmap="Greys", vmin=0, vmax=1)
+    axes[0].set(xlabel="latent dim of z", ylabel="latent dim of psi(g) z")
+    strip = axes[1].imshow(moved[0].reshape(G.order, d), cmap="hsv", vmin=0, vmax=G.order,
+                           aspect="auto")
+    axes[1].set(xticks=[], ylabel="block h of psi(g) z", title="came from")
+    fig.colorbar(strip, ax=axes[1], label="source block g⁻¹∘h")
+    fig.tight_layout()
+
+    def frame(i):
+        matrix.set_data(op.matrix(int(elements[i])))
+        strip.set_data(moved[i].reshape(G.order, d))
+        axes[0].set_title(f"psi(g), g = {elements[i]} of {G.name}")
+        return [matrix, strip]
+    return _animate(fig, frame, len(elements))
