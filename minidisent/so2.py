@@ -195,19 +195,21 @@ def linear_floor(P):
 
 # ---- characters of SO(2) on a continuous frequency grid -----------------------------
 
-def character_scan(matrices, omegas):
+def character_scan(matrices, omegas, turns=1):
     """Read a representation's frequencies from its character, as a Fourier transform over
-    the circle. matrices (T, L, L): M(α_t) at α_t = 2πt/T; omegas float (W,) ->
-    float (W,): |(1/T) Σ_t tr M(α_t) e^{−iωα_t}|. For a real representation holding m_k
-    copies of R(kα) (m_0 of the trivial one) the value at an integer ω = k is m_k, exactly
-    when T > 2·(its largest frequency); between integers it falls off like a sinc."""
+    the circle. matrices (T, L, L): M(α_t) at α_t = 2πt/T; omegas float (W,) -> float (W,):
+    |(1/(T·turns)) Σ_t χ(α_t) e^{−iωα_t}| over `turns` turns, χ = tr M (2π-periodic, so the T
+    samples repeat). For a real representation holding m_k copies of R(kα) (m_0 of the
+    trivial one) the value at an integer ω = k is m_k, exactly when T > 2·(its largest
+    frequency); between integers each frequency leaks like a sinc of width 1/turns."""
     M = np.asarray(matrices)
     if M.ndim != 3 or M.shape[1] != M.shape[2] or not np.issubdtype(M.dtype, np.floating):
         raise ValueError(f"matrices: expected float (T, L, L), got {M.dtype} {M.shape}")
     omegas = checked_angles("omegas", omegas)
-    chi = np.trace(M, axis1=1, axis2=2)  # (T,)
-    alpha = 2 * np.pi * np.arange(len(M)) / len(M)
-    return np.abs(np.exp(-1j * np.outer(omegas, alpha)) @ chi) / len(M)
+    turns = _checks.size("turns", turns, 64)
+    chi = np.tile(np.trace(M, axis1=1, axis2=2), turns)  # (T·turns,)
+    alpha = 2 * np.pi * np.arange(len(chi)) / len(M)
+    return np.abs(np.exp(-1j * np.outer(omegas, alpha)) @ chi) / len(chi)
 
 
 def multiplicities(P, target=0.05):

@@ -104,6 +104,14 @@ def test_band_limited_frequencies_and_character():
     alphas = 2 * np.pi * np.arange(16) / 16
     scan = so2.character_scan(np.stack([op.matrix(t) for t in alphas]), np.array([0.0, 1, 2, 3, 4]))
     assert np.allclose(scan, [2, 1, 0, 3, 0], atol=1e-12)
+    matrices = np.stack([op.matrix(t) for t in alphas])
+    more = so2.character_scan(matrices, np.array([0.0, 1, 2, 3, 4, 2.5]), turns=3)
+    assert np.allclose(more[:5], [2, 1, 0, 3, 0], atol=1e-12)
+    # between integers: each frequency's geometric series over 3 turns of 16 samples, summed
+    k = np.array([0, 0, 1, -1, 3, 3, 3, -3, -3, -3])  # m_0 = 2, m_1 = 1, m_3 = 3
+    x = k - 2.5
+    series = (1 - np.exp(2j * np.pi * x * 3)) / (1 - np.exp(2j * np.pi * x / 16)) / (16 * 3)
+    assert np.isclose(more[5], abs(series.sum()), atol=1e-12)
     assert np.trace(op.matrix(0.5)) == pytest.approx(2 + 2 * np.cos(0.5) + 6 * np.cos(1.5))
 
 

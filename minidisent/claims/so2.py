@@ -10,7 +10,7 @@ import numpy as np
 from .. import angle_defect, angle_operators, digits, models, poses, sampling, so2
 from . import common
 
-ODD, EVEN = (9, 17, 33), (8, 16)
+ODD, EVEN = (9, 17, 33, 41), (8, 16)
 TEST_ANGLES = 2 * np.pi * np.arange(24) / 24  # the squared error is a trig polynomial of degree
 # <= 2 (ANGLES - 1)/2 = 16 in α, so its mean over 24 equally spaced angles is its integral
 DIGIT_ANGLES = np.deg2rad(np.arange(0.0, 360.0, 24.0))  # 0°, 24°, 48° seen; 72°, ..., 336° not
@@ -27,8 +27,9 @@ def _law_errors(n, rng):
 
 
 def so2_group_laws(seed):
-    """Odd N = 9, 17, 33, angles drawn from the seed: the largest of |S(a)S(b) − S(a+b)|,
-    |S(2π) − I|, |S(2πm/N) − roll by m| and |so2.rotate − the matrix| (entries)."""
+    """Odd N = 9, 17, 33, 41 (the digits' grid), angles drawn from the seed: the largest of
+    |S(a)S(b) − S(a+b)|, |S(2π) − I|, |S(2πm/N) − roll by m| and |so2.rotate − the matrix|
+    (entries)."""
     rng = np.random.default_rng(seed)
     worst = 0.0
     for n in ODD:
