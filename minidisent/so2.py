@@ -101,6 +101,12 @@ def grid_rotate(P, alpha):
 def evaluate(coefficients, theta):
     """A ring with a given angular spectrum, read at any angles: coefficients complex
     (B, K+1) of the frequencies 0..K (p(θ) = Re Σ_k a_k e^{ikθ}), theta (T,) -> (B, T)."""
+    if np.ndim(coefficients) != 2:
+        raise ValueError(f"coefficients: expected a 2-D array (B, K+1) of spectra, got shape "
+                         f"{np.shape(coefficients)}")
+    coefficients = _checks.images("coefficients", coefficients, np.shape(coefficients)[1:],
+                                  kind=np.inexact)
+    theta = checked_angles("theta", theta)
     k = np.arange(coefficients.shape[1])
     return np.real(coefficients @ np.exp(1j * np.outer(k, theta)))
 

@@ -182,6 +182,10 @@ def test_bad_input():
         so2.rotation_matrix(10 ** 6, 0.0)
     with pytest.raises(ValueError, match="count x radii x n"):
         so2.patterns(10 ** 6, 100, 9, 1, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="test_labels"):
+        poses.accuracy(None, P, np.zeros(2, int), P, np.zeros(3, int), np.zeros(1))
+    with pytest.raises(ValueError, match="2-D array"):
+        so2.evaluate(np.zeros(3, complex), np.zeros(2))
     op = angle_operators.band_limited([1, 1])
     with pytest.raises(ValueError, match="shape"):
         op(np.zeros((2, 4)), np.zeros(2))
