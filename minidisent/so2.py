@@ -14,7 +14,7 @@ Latent operators that take an angle, psi(α), are in angle_operators.py.
 """
 import numpy as np
 
-from . import _checks
+from . import _checks, sampling
 
 MAX_ANGLES = 4097  # N of a polar image
 MAX_MATRIX = 1025  # n of rotation_matrix, a dense (n, n) array
@@ -133,6 +133,22 @@ def rotation_errors(spectrum, n, alpha):
     scale = np.abs(truth).max()
     return (float(np.abs(grid_rotate(p, a)[0, 0] - truth).max() / scale),
             float(np.abs(rotate(p, a)[0, 0] - truth).max() / scale))
+
+
+def sampled_rotation_errors(x, radius, n, fine=8):
+    """rotation_errors for one ring of a real image x (h, w), read by bilinear sampling
+    (sampling.polar) at `radius` on n·fine angles: p holds every fine-th sample, alpha is the
+    multiple of 2π/(n·fine) nearest 1 rad, the truth the samples it lands on. Returns
+    (grid error, Fourier error, alpha)."""
+    n = odd_angles("n", n)
+    fine = _checks.size("fine", fine, 64)
+    ring = sampling.polar(np.asarray(x, dtype=float)[None], 1, n * fine, r_max=radius)[0, 0]
+    steps = int(round(n * fine / (2 * np.pi)))
+    alpha = np.array([2 * np.pi * steps / (n * fine)])
+    p, truth = ring[::fine][None, None], ring[(fine * np.arange(n) - steps) % (n * fine)]
+    scale = np.abs(truth).max()
+    return (float(np.abs(grid_rotate(p, alpha)[0, 0] - truth).max() / scale),
+            float(np.abs(turn(p, alpha)[0, 0] - truth).max() / scale), float(alpha[0]))
 
 
 # ---- symmetric patterns, their spectrum and the orbit bound -------------------------

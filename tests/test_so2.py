@@ -61,6 +61,14 @@ def test_rotate_matches_polar_sampling_on_the_grid():
     assert 1e-6 < error < 1.0
 
 
+def test_sampled_rotation_errors_on_and_off_the_grid():
+    x = np.random.default_rng(8).random((8, 8))
+    grid, fourier, alpha = so2.sampled_rotation_errors(x, 2.5, 9, fine=1)  # α on the grid
+    assert grid < 1e-13 and fourier < 1e-13 and np.isclose(alpha * 9 / (2 * np.pi), 1)
+    grid, fourier, alpha = so2.sampled_rotation_errors(x, 2.5, 33, fine=8)
+    assert abs(alpha - 1) < 2 * np.pi / (8 * 33) and grid > 1e-3 and fourier > 1e-6
+
+
 def test_patterns_fold_and_orbit_bound():
     rng = np.random.default_rng(3)
     for k in (1, 2, 3, 4):

@@ -27,7 +27,7 @@ from .so2 import (  # noqa: F401 (chapter 13)
     so2_group_laws, so2_even_obstruction, so2_fourier_spectral, so2_grid_first_order,
     so2_orbit_floor, so2_floor_is_lower, so2_band_limited_trained, so2_closed_form_exact,
     so2_character_scan, so2_unseen_pose, so2_pose_accuracy, so2_pixels_unseen, so2_trained_unseen,
-    so2_sampling)
+    so2_sampling, so2_digit_ring_not_spectral, so2_digit_ring_fourier_better)
 from .so2 import (  # noqa: F401 (helpers of chapter 13)
     defect_runs as so2_defect_runs, digits_closed_form as so2_digits_closed_form)
 
@@ -75,6 +75,8 @@ CLAIMS = {
     "so2_pixels_unseen": (so2_pixels_unseen, "every seed", "cheap"),
     "so2_trained_unseen": (so2_trained_unseen, "every seed", "cheap"),
     "so2_sampling": (so2_sampling, "every seed", "cheap"),
+    "so2_digit_ring_not_spectral": (so2_digit_ring_not_spectral, "every seed", "cheap"),
+    "so2_digit_ring_fourier_better": (so2_digit_ring_fourier_better, "every seed", "cheap"),
 }
 
 

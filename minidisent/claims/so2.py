@@ -191,3 +191,22 @@ def so2_sampling(seed):
     turned = sampling.polar(np.rot90(X, axes=(1, 2)), poses.RADII, poses.ANGLES)
     error = np.sum((so2.turn(P, np.full(len(P), np.pi / 2)) - turned) ** 2) / np.sum(turned ** 2)
     return common.below("so2_sampling", error, 1e-3)
+
+
+def _digit_ring(seed):
+    x = digits.load()[0][seed % 1797]
+    return {n: so2.sampled_rotation_errors(x, 2.5, n)[:2] for n in (33, 129, 257)}
+
+
+def so2_digit_ring_not_spectral(seed):
+    """A ring (radius 2.5) of digit number `seed`, read by bilinear sampling, turned by about
+    1 rad on 257 angles with S(α): its error (relative to the largest |p|) stays above 1e-4
+    (bilinear sampling has kinks: the Fourier rotation converges algebraically, not spectrally)."""
+    return common.above("so2_digit_ring_not_spectral", _digit_ring(seed)[257][1], 1e-4)
+
+
+def so2_digit_ring_fourier_better(seed):
+    """The same ring on 33, 129 and 257 angles: the largest ratio of the Fourier rotation's
+    error to the best grid rotation's."""
+    return common.below("so2_digit_ring_fourier_better",
+                        max(f / g for g, f in _digit_ring(seed).values()), 1.0)
