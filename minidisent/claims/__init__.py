@@ -24,6 +24,13 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_run, weak_free_run, weak_free, weak_anchors, weak_exact, weak_vs_supervised,
     weak_2d_run, weak_2d, weak_2d_exact, weak_anchors_32, weak_anchors_16, weak_anchors_8,
     weak_anchors_0)
+from .so2 import (  # noqa: F401 (chapter 13)
+    so2_group_laws, so2_even_obstruction, so2_fourier_spectral, so2_grid_first_order,
+    so2_orbit_floor, so2_floor_is_lower, so2_band_limited_trained, so2_closed_form_exact,
+    so2_character_scan, so2_unseen_pose, so2_pose_accuracy, so2_pixels_unseen, so2_trained_unseen,
+    so2_sampling, so2_digit_ring_not_spectral, so2_digit_ring_fourier_better)
+from .so2 import (  # noqa: F401 (helpers of chapter 13)
+    defect_runs as so2_defect_runs, digits_closed_form as so2_digits_closed_form)
 
 CLAIMS = {
     "disentangled_no_better": (disentangled_no_better, "every seed", "cheap"),
@@ -55,9 +62,26 @@ CLAIMS = {
     "weak_vs_supervised": (weak_vs_supervised, "every seed", "slow"),
     "weak_2d": (weak_2d, "every seed", "slow"),
     "weak_2d_exact": (weak_2d_exact, "rate", "slow"),
+    "so2_group_laws": (so2_group_laws, "every seed", "cheap"),
+    "so2_even_obstruction": (so2_even_obstruction, "every seed", "cheap"),
+    "so2_fourier_spectral": (so2_fourier_spectral, "every seed", "cheap"),
+    "so2_grid_first_order": (so2_grid_first_order, "every seed", "cheap"),
+    "so2_orbit_floor": (so2_orbit_floor, "every seed", "cheap"),
+    "so2_floor_is_lower": (so2_floor_is_lower, "every seed", "cheap"),
+    "so2_band_limited_trained": (so2_band_limited_trained, "every seed", "cheap"),
+    "so2_closed_form_exact": (so2_closed_form_exact, "every seed", "cheap"),
+    "so2_character_scan": (so2_character_scan, "every seed", "cheap"),
+    "so2_unseen_pose": (so2_unseen_pose, "every seed", "cheap"),
+    "so2_pose_accuracy": (so2_pose_accuracy, "every seed", "cheap"),
+    "so2_pixels_unseen": (so2_pixels_unseen, "every seed", "cheap"),
+    "so2_trained_unseen": (so2_trained_unseen, "every seed", "cheap"),
+    "so2_sampling": (so2_sampling, "every seed", "cheap"),
+    "so2_digit_ring_not_spectral": (so2_digit_ring_not_spectral, "every seed", "cheap"),
+    "so2_digit_ring_fourier_better": (so2_digit_ring_fourier_better, "every seed", "cheap"),
 }
 
 
 # Functions of this module a chapter may call that are not claims.
 HELPERS = {"keep", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
+HELPERS |= {"so2_defect_runs", "so2_digits_closed_form"}
