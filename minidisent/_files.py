@@ -78,7 +78,8 @@ def zip_members(f, limit, most):
     declared = zip_directory(f)
     if declared is not None and (declared[0] > most or declared[1] > 1024 * most):
         raise ValueError(f"a zip directory declaring {declared[0]} entries in {declared[1]} bytes, "
-                         f"expected at most {most} entries in at most {1024 * most} bytes (not parsed)")
+                         f"expected at most {most} entries in at most {1024 * most} bytes "
+                         "(not parsed)")
     f.seek(0)
     try:
         archive = zipfile.ZipFile(f)
@@ -140,5 +141,5 @@ def zip_directory(f):
             f.seek(where)
             zip64 = f.read(56)
             if zip64[:4] == END64:
-                found.append(struct.unpack("<QQ", zip64[32:48]))  # entries in total, directory bytes
+                found.append(struct.unpack("<QQ", zip64[32:48]))  # entries, directory bytes
     return max(e for e, _ in found), max(d for _, d in found)

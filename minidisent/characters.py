@@ -108,17 +108,18 @@ def abelian_table(group):
     the real parts tell apart all but conjugate pairs, the imaginary parts those."""
     n = np.array(group.factors, dtype=np.int32)  # int32: Σ_i f_i m_i N/n_i < k |G|² < 2**31
     order, lcm = group.order, np.int32(math.lcm(*group.factors))
-    m = np.stack(np.unravel_index(np.arange(order), group.factors), axis=1).astype(np.int32)  # (|G|, k)
+    m = np.stack(np.unravel_index(np.arange(order), group.factors), axis=1).astype(np.int32)
     weighted = m * (lcm // n)  # chi_f(g) = w^(Σ_i weighted[f, i] m[g, i] mod N)
     half = np.exp(2j * np.pi * np.arange(lcm // 2 + 1) / lcm)
-    roots = np.concatenate([half, np.conj(half[1:(lcm + 1) // 2][::-1])])  # w^(N-j) = conj w^j exactly
+    roots = np.concatenate([half, np.conj(half[1:(lcm + 1) // 2][::-1])])  # w^(N-j) = conj w^j
     pairs = int(np.sum(np.ravel_multi_index(tuple((-m % n).T), group.factors) >= np.arange(order)))
     rank = np.zeros(order, dtype=np.int64)  # rows with equal rank agree on the columns seen so far
     for part, distinct in ((np.real, pairs), (np.imag, order)):
         for g in range(order):
             if rank.max() + 1 >= distinct:
                 break
-            value = np.rint(-1e8 * part(roots[(weighted * m[g]).sum(axis=1) % lcm])).astype(np.int64)
+            column = part(roots[(weighted * m[g]).sum(axis=1) % lcm])
+            value = np.rint(-1e8 * column).astype(np.int64)
             key = rank * 2 ** 28 + value + 10 ** 8  # (rank, column g rounded to 1e-8, larger first)
             by = np.argsort(key)
             rank[by] = np.concatenate([[0], np.cumsum(key[by][1:] != key[by][:-1])])
@@ -126,7 +127,8 @@ def abelian_table(group):
     table = np.empty((order, order), dtype=complex)
     step = max(1, 2 ** 20 // order)
     for i in range(0, order, step):  # (step, |G|) exponents at a time, not |G|² at once
-        exponent = sum(np.multiply.outer(weighted[rows[i:i + step], j], m[:, j]) for j in range(len(n)))
+        exponent = sum(np.multiply.outer(weighted[rows[i:i + step], j], m[:, j])
+                       for j in range(len(n)))
         table[i:i + step] = roots[exponent % lcm]
     ones = np.ones(order, dtype=int)
     return CharacterTable([np.array([g]) for g in range(order)], ones, ones.copy(), table)

@@ -110,25 +110,28 @@ def whitening(group, X, floor=1e-12):
     X = _checks.images("X", X, group.shape)
     n = group.n_pixels
     if n > MAX_WHITENED:
-        raise ValueError(f"X: expected images of at most {MAX_WHITENED} pixels to whiten (W is dense, n x n), "
-                         f"got {n} pixels of shape {group.shape}")
+        raise ValueError(f"X: expected images of at most {MAX_WHITENED} pixels to whiten (W is "
+                         f"dense, n x n), got {n} pixels of shape {group.shape}")
     flat = X.reshape(len(X), -1)
     top = np.abs(flat).max()
     if top == 0:
         raise ValueError("X: expected data with non-zero energy, got only zeros")
-    scale = 1.0 if 2.0 ** -200 < top < 2.0 ** 200 else 2.0 ** int(np.frexp(top)[1])  # a power of two
+    scale = 1.0 if 2.0 ** -200 < top < 2.0 ** 200 else 2.0 ** int(np.frexp(top)[1])  # a power of 2
     flat = flat / scale
-    if group.factors is not None and group.order * n * n > DIRECT:
+    if getattr(group, "factors", None) is not None and group.order * n * n > DIRECT:
         W, W_inverse = _whitening_by_components(group, flat, floor)
     else:
         if group.order * n * n > MAX_DIRECT:
-            raise ValueError(f"group: expected |G|·n² <= {MAX_DIRECT} (2**30) for the sum over the group of "
-                             f"{group.name}, got {group.order}·{n}² = {group.order * n * n}")
+            raise ValueError(f"group: expected |G|·n² <= {MAX_DIRECT} (2**30) for the sum over the "
+                             f"group of {group.name}, got {group.order}·{n}² = "
+                             f"{group.order * n * n}")
         C = flat.T @ flat / len(flat)
-        C_G = sum(C[np.ix_(p, p)] for p in group.perms) / group.order  # rho(g) C rho(g)^T = C[p][:, p]
+        # rho(g) C rho(g)^T = C[p][:, p]
+        C_G = sum(C[np.ix_(p, p)] for p in group.perms) / group.order
         values, vectors = np.linalg.eigh((C_G + C_G.T) / 2)
         values = _lifted(values, floor, n)
-        W, W_inverse = (vectors / np.sqrt(values)) @ vectors.T, (vectors * np.sqrt(values)) @ vectors.T
+        W = (vectors / np.sqrt(values)) @ vectors.T
+        W_inverse = (vectors * np.sqrt(values)) @ vectors.T
     if scale != 1.0:
         W /= scale
         W_inverse *= scale
@@ -143,10 +146,11 @@ def _lifted(values, floor, n):
     values = np.maximum(values, floor * values.max())
     rounding = n * np.finfo(float).eps * values.max()
     if values.min() <= rounding:
-        raise ValueError(f"floor: {floor:g} leaves {int(np.sum(values <= rounding))} of the {n} eigenvalues of the "
-                         "orbits' moment C_G at rounding level (n·eps of the largest) or below: X spans fewer "
-                         "directions than its orbits have and C_G^(-1/2) does not exist; give floor > n·eps "
-                         "(default 1e-12) to lift them")
+        raise ValueError(f"floor: {floor:g} leaves {int(np.sum(values <= rounding))} of the {n} "
+                         "eigenvalues of the orbits' moment C_G at rounding level (n·eps of the "
+                         "largest) or below: X spans fewer directions than its orbits have and "
+                         "C_G^(-1/2) does not exist; give floor > n·eps (default 1e-12) to lift "
+                         "them")
     return values
 
 
@@ -160,9 +164,10 @@ def _whitening_by_components(group, flat, floor):
     moments = representations.component_moments(group, flat)
     o, k = len(firsts), len(group.factors)
     if o * o * group.order > representations.MAX_MOMENTS:
-        raise ValueError(f"group: expected |G|·orbits² <= {representations.MAX_MOMENTS} (2**26), got "
-                         f"{group.order}·{o}² for {group.name} on {group.n_pixels} pixels")
-    decomposed = [(irreps, orbits) + tuple(np.linalg.eigh(K / len(flat))) for irreps, orbits, K in moments]
+        raise ValueError(f"group: expected |G|·orbits² <= {representations.MAX_MOMENTS} (2**26), "
+                         f"got {group.order}·{o}² for {group.name} on {group.n_pixels} pixels")
+    decomposed = [(irreps, orbits) + tuple(np.linalg.eigh(K / len(flat)))
+                  for irreps, orbits, K in moments]
     largest = max(values.max() for _, _, values, _ in decomposed)
     a_minus, a_plus = np.zeros((2, o, o, group.order), complex)  # A_f[p, p'] as a function of f
     for irreps, orbits, values, vectors in decomposed:
@@ -172,14 +177,14 @@ def _whitening_by_components(group, flat, floor):
             block = (vectors * values ** power) @ np.conj(np.swapaxes(vectors, 1, 2))  # (r, m, m)
             a[np.ix_(orbits, orbits, irreps)] = np.transpose(block, (1, 2, 0))
     axes = tuple(range(2, 2 + k))
-    b_minus, b_plus = (np.fft.ifftn(a.reshape((o, o) + group.factors), axes=axes).reshape(o, o, -1).real
-                       for a in (a_minus, a_plus))
-    coords = np.stack(np.unravel_index(reached, group.factors), axis=1).astype(np.int32)  # (n, k): g_q
+    b_minus, b_plus = (np.fft.ifftn(a.reshape((o, o) + group.factors), axes=axes)
+                       .reshape(o, o, -1).real for a in (a_minus, a_plus))
+    coords = np.stack(np.unravel_index(reached, group.factors), axis=1).astype(np.int32)  # g_q
     strides = np.cumprod((1,) + group.factors[:0:-1])[::-1]  # mixed radix of the group elements
     weight = np.sqrt(stabilizer)[orbit_of]  # (n,)
     W, W_inverse = np.empty((2, group.n_pixels, group.n_pixels))
     for rows in _checks.chunks(np.arange(group.n_pixels), group.n_pixels):
-        at = (orbit_of[rows, None] * o + orbit_of[None]) * group.order  # (rows, n): the pair of orbits
+        at = (orbit_of[rows, None] * o + orbit_of[None]) * group.order  # (rows, n): orbits
         for i, (size, stride) in enumerate(zip(group.factors, strides)):  # + the element g_q - g_q'
             at += (coords[rows, i, None] - coords[None, :, i]) % np.int32(size) * int(stride)
         factor = weight[rows, None] * weight[None]

@@ -119,7 +119,8 @@ def best_operator(group, X, latent_dim):
         psi = posthoc.matrix_operator(group, allocation_matrices(group, copies, dims), "best").maps
 
         def apply(Z, g):  # psi on the first dims (|G|, dims, dims), the identity on the rest
-            return np.concatenate([np.einsum("bij,bj->bi", psi[g], Z[:, :dims]), Z[:, dims:]], axis=1)
+            moved = np.einsum("bij,bj->bi", psi[g], Z[:, :dims])
+            return np.concatenate([moved, Z[:, dims:]], axis=1)
 
         op = operators.Operator("best", group, int(latent_dim), apply)
     return Allocation(copies, dims, closed_form.optimal_error(spectrum, copies), op)

@@ -44,11 +44,12 @@ def characters(group):
     m = _abelian(group, "characters")
     n = np.array(group.factors)
     chi = np.empty((group.order, group.order), dtype=complex)
-    for rows in _checks.chunks(np.arange(group.order), group.order * len(n)):  # (rows, |G|, k) at a time
-        summed = np.ravel_multi_index(tuple(np.moveaxis((m[rows, None, :] + m[None, :, :]) % n, 2, 0)),
-                                      group.factors)
+    for rows in _checks.chunks(np.arange(group.order), group.order * len(n)):  # (rows, |G|, k)
+        added = np.moveaxis((m[rows, None, :] + m[None, :, :]) % n, 2, 0)
+        summed = np.ravel_multi_index(tuple(added), group.factors)
         if not np.array_equal(summed, group.table[rows]):  # g∘h must add the coordinates
-            raise ValueError(f"group: its table does not add the coordinates of its factors {group.factors}")
+            raise ValueError(f"group: its table does not add the coordinates of its factors "
+                             f"{group.factors}")
         phase = ((m[rows, None, :] * m[None, :, :]) % n / n).sum(axis=2)  # (f, g), in turns
         chi[rows] = np.exp(2j * np.pi * phase)
     return chi
@@ -248,16 +249,20 @@ def component_moments(group, flat):
     allowed = np.ones((group.order, len(firsts)), dtype=bool)  # chi_f trivial on G_p
     for j, p in enumerate(firsts):
         fixing = m[group.perms[:, p] == p]  # (|G_p|, k) the stabilizer's coordinates
-        turns = (m[:, None, :] * fixing[None] * (np.lcm.reduce(n) // n)).sum(axis=2) % np.lcm.reduce(n)
+        lcm = np.lcm.reduce(n)
+        turns = (m[:, None, :] * fixing[None] * (lcm // n)).sum(axis=2) % lcm  # in 1/lcm turns
         allowed[:, j] = np.all(turns == 0, axis=1)
     patterns, which = np.unique(allowed, axis=0, return_inverse=True)
     which = which.ravel()
-    sets = [(np.flatnonzero(which == i), np.flatnonzero(pattern)) for i, pattern in enumerate(patterns)]
+    sets = [(np.flatnonzero(which == i), np.flatnonzero(pattern))
+            for i, pattern in enumerate(patterns)]
     size = sum(len(irreps) * len(orbits) ** 2 for irreps, orbits in sets)
     if size > MAX_MOMENTS:
-        raise ValueError(f"group: expected per-irrep moments of at most {MAX_MOMENTS} entries (2**26), "
-                         f"{group.name} on {group.n_pixels} pixels in {len(firsts)} orbits needs {size}")
-    out = [(irreps, orbits, np.zeros((len(irreps), len(orbits), len(orbits)), complex)) for irreps, orbits in sets]
+        raise ValueError(f"group: expected per-irrep moments of at most {MAX_MOMENTS} entries "
+                         f"(2**26), {group.name} on {group.n_pixels} pixels in {len(firsts)} "
+                         f"orbits needs {size}")
+    out = [(irreps, orbits, np.zeros((len(irreps), len(orbits), len(orbits)), complex))
+           for irreps, orbits in sets]
     scale = 1 / np.sqrt(stabilizer * group.order)  # (orbits,)
     for rows in _checks.chunks(flat, group.order * len(firsts)):
         signal = rows[:, group.perms[:, firsts]]  # (b, |G|, orbits): (g·x)[p]

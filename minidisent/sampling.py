@@ -127,14 +127,16 @@ def polar_matrix(shape, radii, angles, r_max=None):
     _checks.positive("angles", angles, integer=True)
     shape, radii, angles = tuple(int(s) for s in shape), int(radii), int(angles)
     if radii * angles * shape[0] * shape[1] > MAX_POLAR:
-        raise ValueError(f"radii, angles: expected radii·angles·h·w <= {MAX_POLAR} entries of the dense polar "
-                         f"matrix (2**24, 128 MiB), got {radii}·{angles}·{shape[0]}·{shape[1]} = "
-                         f"{radii * angles * shape[0] * shape[1]} ({radii * angles * shape[0] * shape[1] * 8 / 2 ** 20:.0f} MiB)")
+        entries = radii * angles * shape[0] * shape[1]
+        raise ValueError(f"radii, angles: expected radii·angles·h·w <= {MAX_POLAR} entries of the "
+                         f"dense polar matrix (2**24, 128 MiB), got "
+                         f"{radii}·{angles}·{shape[0]}·{shape[1]} = {entries} "
+                         f"({entries * 8 / 2 ** 20:.0f} MiB)")
     r_max = inscribed_radius(shape) if r_max is None else float(_checks.positive("r_max", r_max))
     if r_max > circumscribed_radius(shape) * (1 + 1e-12):
-        raise ValueError(f"r_max: expected at most {circumscribed_radius(shape):.6g}, the distance from the centre "
-                         f"to the corners of {shape[0]} x {shape[1]} images (further out every sample reads 0), "
-                         f"got {r_max:g}")
+        raise ValueError(f"r_max: expected at most {circumscribed_radius(shape):.6g}, the "
+                         f"distance from the centre to the corners of {shape[0]} x {shape[1]} "
+                         f"images (further out every sample reads 0), got {r_max:g}")
     return _cached((shape, radii, angles, r_max))
 
 

@@ -138,13 +138,15 @@ def _bytes(sizes, where):
     MAX_BYTES in total (what load allocates; save refuses what load would)."""
     for k, (shape, dtype) in sizes.items():
         if dtype.kind != "f" or dtype.name not in FLOATS:
-            raise ValueError(f"{where}params[{k!r}]: expected a float array of {'/'.join(FLOATS)}, got dtype "
-                             f"{dtype}" + (" (extended precision: no model here computes in it)"
-                                           if dtype.kind in "fc" and dtype.itemsize > 8 else ""))
+            extended = " (extended precision: no model here computes in it)" \
+                if dtype.kind in "fc" and dtype.itemsize > 8 else ""
+            raise ValueError(f"{where}params[{k!r}]: expected a float array of {'/'.join(FLOATS)}, "
+                             f"got dtype {dtype}{extended}")
     total = sum(math.prod(shape) * dtype.itemsize for shape, dtype in sizes.values())
     if total > MAX_BYTES:
-        raise ValueError(f"{where}params: expected at most {MAX_BYTES} bytes ({MAX_BYTES >> 20} MiB) of arrays, "
-                         f"got {total} bytes ({total / 2 ** 20:.0f} MiB) (nothing allocated)")
+        raise ValueError(f"{where}params: expected at most {MAX_BYTES} bytes "
+                         f"({MAX_BYTES >> 20} MiB) of arrays, got {total} bytes "
+                         f"({total / 2 ** 20:.0f} MiB) (nothing allocated)")
 
 
 def _fit(meta, params, where):
@@ -214,7 +216,8 @@ def _open(path):
             except ValueError as error:
                 raise _foreign(path, error) from None
             raise ValueError(f"{path}: expected an .npz archive, got {why}")
-        limit = lambda name: ENTRIES.get(name, HEADER + MAX_BYTES if PARAM.fullmatch(name) else None)
+        limit = lambda name: ENTRIES.get(name, HEADER + MAX_BYTES if PARAM.fullmatch(name)
+                                         else None)
         try:
             return (f,) + _files.zip_members(f, limit, MAX_ENTRIES)
         except ValueError as error:
