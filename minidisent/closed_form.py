@@ -168,7 +168,7 @@ def _whitening_by_components(group, flat, floor):
                          f"got {group.order}·{o}² for {group.name} on {group.n_pixels} pixels")
     decomposed = [(irreps, orbits) + tuple(np.linalg.eigh(K / len(flat)))
                   for irreps, orbits, K in moments]
-    largest = max(values.max() for _, _, values, _ in decomposed)
+    largest = max(values.max(initial=0.0) for _, _, values, _ in decomposed)
     a_minus, a_plus = np.zeros((2, o, o, group.order), complex)  # A_f[p, p'] as a function of f
     for irreps, orbits, values, vectors in decomposed:
         values = _lifted(np.concatenate([values.ravel(), [largest]]), floor, group.n_pixels)[:-1]

@@ -217,7 +217,7 @@ def _orbits(group):
     return len(np.unique(group.perms.min(axis=0)))  # each pixel labelled by its orbit's smallest
 
 
-DIRECT = 2 ** 22  # work |G|·n·orbits below which spectrum (and whitening) take the direct path
+DIRECT = 2 ** 22  # work |G|·n·orbits up to which spectrum projects on isotypic_bases
 MAX_MOMENTS = 2 ** 26  # entries of the per-irrep moments component_moments may hold
 
 

@@ -321,12 +321,14 @@ def test_best_operator_of_cyclic_4096(Z4096):
 
 # ---- smaller cases ----------------------------------------------------------------------
 
-def test_whitening_with_floor_zero_on_rank_deficient_data_is_a_clear_error():
+@pytest.mark.parametrize("direct", [closed_form.DIRECT, 0], ids=["sum over G", "by FFT"])
+def test_whitening_with_floor_zero_on_rank_deficient_data_is_a_clear_error(direct, monkeypatch):
+    monkeypatch.setattr(closed_form, "DIRECT", direct)
     X = np.tile(np.random.default_rng(0).normal(size=(3, 4)), 4)  # period 4: 12 frequencies empty
     with pytest.raises(ValueError, match=r"^floor: 0 leaves 12 of the 16 eigenvalues"):
         closed_form.whitening(groups.cyclic(16), X, floor=0)
-    W, _ = closed_form.whitening(groups.cyclic(16), X)  # the default floor lifts them: finite
-    assert np.all(np.isfinite(W))
+    W, W_inverse = closed_form.whitening(groups.cyclic(16), X)  # the default floor lifts them
+    assert np.all(np.isfinite(W)) and np.allclose(W @ W_inverse, np.eye(16), atol=1e-6)
 
 
 @pytest.mark.parametrize("factor", [1e200, 1e-170, 1e300, 1e-300])
