@@ -94,6 +94,16 @@ def _cached(key):
     return M
 
 
+def cached():
+    """{(shape, radii, angles, r_max): bytes} of the polar matrices kept, oldest first."""
+    return {key: M.nbytes for key, M in _cache.items()}
+
+
+def clear_cache():
+    """Forget every polar matrix kept (they are rebuilt when next asked for)."""
+    _cache.clear()
+
+
 def _matrix(shape, radii, angles, r_max):
     h, w = shape
     r = r_max * np.arange(1, radii + 1) / radii  # (radii,)

@@ -50,15 +50,16 @@ def test_polar_matrix_too_big_is_refused_with_its_size():
 
 
 def test_polar_cache_is_bounded_in_bytes(monkeypatch):
-    monkeypatch.setattr(sampling, "_cache", type(sampling._cache)())
+    sampling.clear_cache()
     monkeypatch.setattr(sampling, "MAX_CACHED", 5 * 2 ** 20)  # 5 MiB: two matrices, not three
     X = np.random.default_rng(0).random((2, 32, 32))
     first = sampling.polar(X, 8, 32)  # each matrix (8·angles, 32·32) float64: 2 to 2.4 MiB
     for angles in (33, 34, 35, 36, 37, 38):
         sampling.polar(X, 8, angles)
-        assert sum(m.nbytes for m in sampling._cache.values()) <= 5 * 2 ** 20
-    assert len(sampling._cache) == 2  # the two most recent
+        assert sum(sampling.cached().values()) <= 5 * 2 ** 20
+    assert [key[2] for key in sampling.cached()] == [37, 38]  # the two most recent
     assert np.array_equal(sampling.polar(X, 8, 32), first)  # rebuilt, the same numbers
+    sampling.clear_cache()
 
 
 def test_polar_r_max_beyond_the_corners_is_refused():
