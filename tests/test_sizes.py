@@ -92,14 +92,14 @@ def small(array):
 
 def zeros_archive(path, dtype, meta):
     """A deflated archive whose parameters are zeros of `dtype` (40 million float64 in 0.3 MB)."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("format.npy", small(np.array("minidisent-params")))
-        z.writestr("version.npy", small(np.array(1)))
-        z.writestr("meta.npy", small(np.array(json.dumps(meta))))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as tmp_zip:  # in a pytest tmp folder
+        tmp_zip.writestr("format.npy", small(np.array("minidisent-params")))
+        tmp_zip.writestr("version.npy", small(np.array(1)))
+        tmp_zip.writestr("meta.npy", small(np.array(json.dumps(meta))))
         n, L = meta["shape"][0], meta["latent_dim"]
         shapes = {"encoder": (n, L), "decoder": (L, n)}
         for key, shape in shapes.items():
-            with z.open(f"params/{key}.npy", "w", force_zip64=True) as f:
+            with tmp_zip.open(f"params/{key}.npy", "w", force_zip64=True) as f:
                 f.write(npy_header(shape, dtype))
                 left, chunk = int(np.prod(shape)) * np.dtype(dtype).itemsize, bytes(1 << 20)
                 while left > 0:
