@@ -70,14 +70,16 @@ def npy_array(archive, info):
 
 def zip_members(f, limit, most):
     """(zipfile.ZipFile, {name: ZipInfo}) of the zip file f, checked from its directory alone:
-    at most `most` entries (counted from the end record before the directory is parsed), no
+    at most `most` entries in a directory of at most 1024·most bytes (both read from the real end
+    record, zip64 included, by zip_directory before zipfile parses anything), no
     name twice, every name with limit(name) not None, stored or deflated, unencrypted,
     declaring at most limit(name) bytes and no more than deflate can give from its compressed
     size (1032:1). A ValueError naming the problem; zipfile.BadZipFile if f is no zip file."""
-    declared = zip_entries(f)
+    declared = zip_directory(f)
     if declared is not None and (declared[0] > most or declared[1] > 1024 * most):
         raise ValueError(f"a zip directory declaring {declared[0]} entries in {declared[1]} bytes, "
-                         f"expected at most {most} entries")
+                         f"expected at most {most} entries in at most {1024 * most} bytes "
+                         "(not parsed)")
     f.seek(0)
     try:
         archive = zipfile.ZipFile(f)
@@ -104,13 +106,40 @@ def zip_members(f, limit, most):
     return archive, dict(zip(names, infos))
 
 
-def zip_entries(f):
-    """(entries, central directory size) declared by the end record of the zip file f (read
-    from its last 64 KiB only), or None if there is none; 0xFFFF.. values mean zip64."""
+END, END64, LOCATOR = b"PK\x05\x06", b"PK\x06\x06", b"PK\x06\x07"  # end record signatures
+
+
+def zip_directory(f):
+    """(entries, directory bytes) of the zip file f, read from the end record zipfile itself
+    will use, before anything is parsed; None if there is none. The record is the last 22
+    bytes if they start with its signature and declare no comment, else the last signature
+    in the final 64 KiB (zipfile's own search, so a record whose fields spell the signature
+    is read where it starts). A zip64 locator just before it points to the zip64 end record,
+    whose counts replace the 16- and 32-bit ones: every candidate zipfile could read (the
+    record just before the locator, the one at the locator's offset) counts, the largest wins."""
     f.seek(0, 2)
-    f.seek(max(0, f.tell() - 22 - 65535))
+    size = f.tell()
+    f.seek(max(0, size - 22 - 65536))  # zipfile's window: a comment of up to 64 KiB
     tail = f.read()
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        return None
-    return struct.unpack("<HI", tail[at + 10:at + 16])
+    if len(tail) >= 22 and tail[-22:-18] == END and tail[-2:] == b"\0\0":
+        at = len(tail) - 22
+    else:
+        at = tail.rfind(END)
+        if at < 0 or len(tail) - at < 22:
+            return None
+    entries, directory = struct.unpack("<HI", tail[at + 10:at + 16])
+    record = size - len(tail) + at  # offset of the end record in the file
+    if record < 20:
+        return entries, directory
+    f.seek(record - 20)
+    locator = f.read(20)
+    if locator[:4] != LOCATOR:
+        return entries, directory
+    found = [(entries, directory)]
+    for where in {record - 20 - 56, struct.unpack("<Q", locator[8:16])[0]}:
+        if 0 <= where <= size - 56:
+            f.seek(where)
+            zip64 = f.read(56)
+            if zip64[:4] == END64:
+                found.append(struct.unpack("<QQ", zip64[32:48]))  # entries, directory bytes
+    return max(e for e, _ in found), max(d for _, d in found)

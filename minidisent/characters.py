@@ -15,7 +15,14 @@ has the irreps as its eigenvectors v = omega / sqrt|C| (eigh: orthonormal, accur
 eigenvalues separating them with probability 1 (H is built without the k³ coefficients).
 With ‖v‖ = 1 and omega_1 = 1, the dimension follows from Σ_g |chi(g)|² = |G|:
     d² = |G| / Σ_t |omega_t|² / |C_t| = |G| |v_1|²,        chi(C_t) = d omega_t / |C_t|.
+
+A product of cyclic groups (group.factors = (n_1, ..., n_k)) needs none of this: every
+class is one element, every irrep one-dimensional, and its characters are products of roots
+of unity, chi_f(g) = exp(2πi Σ_i f_i m_i / n_i) (m = the coordinates of g, f those of the
+irrep), so the table is written down (cyclic(4096) in about a second, where eigh would take
+minutes), in the same row order.
 """
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -59,8 +66,13 @@ def class_sums(group, classes, class_of, weights):
 def character_table(group, seed=0):
     """The character table of any finite `group` (a groups.Group) -> CharacterTable.
     Irreps ordered trivial first, then by dimension, then by their characters on the classes
-    in order (larger real parts first); columns by class as in conjugacy_classes."""
+    in order (larger real parts first, then larger imaginary parts); columns by class as in
+    conjugacy_classes. seed (an int >= 0) draws the combination of class sums whose
+    eigenvectors are the irreps; a product of cyclic groups is written down instead."""
     _checks.group("group", group)
+    _checks.seed("seed", seed)
+    if getattr(group, "factors", None) is not None:
+        return abelian_table(group)
     classes, class_of = conjugacy_classes(group)
     sizes = np.array([len(c) for c in classes])
     k, order = len(classes), group.order
@@ -86,6 +98,40 @@ def character_table(group, seed=0):
     key = [(d, tuple(np.round(-row.real, 8)), tuple(np.round(-row.imag, 8))) for d, row in zip(dims, chi)]
     rows = sorted(range(k), key=lambda i: key[i])
     return CharacterTable(classes, sizes, dims[rows], chi[rows])
+
+
+def abelian_table(group):
+    """The CharacterTable of a product of cyclic groups (group.factors), in closed form:
+    classes [{0}, {1}, ...], chi_f(g) = w^(Σ_i f_i m_i N / n_i) with w = exp(2πi / N), N the
+    least common multiple of the factors. Rows in character_table's order, found column by
+    column (a row's rank among those equal so far, refined until every row is told apart):
+    the real parts tell apart all but conjugate pairs, the imaginary parts those."""
+    n = np.array(group.factors, dtype=np.int32)  # int32: Σ_i f_i m_i N/n_i < k |G|² < 2**31
+    order, lcm = group.order, np.int32(math.lcm(*group.factors))
+    m = np.stack(np.unravel_index(np.arange(order), group.factors), axis=1).astype(np.int32)
+    weighted = m * (lcm // n)  # chi_f(g) = w^(Σ_i weighted[f, i] m[g, i] mod N)
+    half = np.exp(2j * np.pi * np.arange(lcm // 2 + 1) / lcm)
+    roots = np.concatenate([half, np.conj(half[1:(lcm + 1) // 2][::-1])])  # w^(N-j) = conj w^j
+    pairs = int(np.sum(np.ravel_multi_index(tuple((-m % n).T), group.factors) >= np.arange(order)))
+    rank = np.zeros(order, dtype=np.int64)  # rows with equal rank agree on the columns seen so far
+    for part, distinct in ((np.real, pairs), (np.imag, order)):
+        for g in range(order):
+            if rank.max() + 1 >= distinct:
+                break
+            column = part(roots[(weighted * m[g]).sum(axis=1) % lcm])
+            value = np.rint(-1e8 * column).astype(np.int64)
+            key = rank * 2 ** 28 + value + 10 ** 8  # (rank, column g rounded to 1e-8, larger first)
+            by = np.argsort(key)
+            rank[by] = np.concatenate([[0], np.cumsum(key[by][1:] != key[by][:-1])])
+    rows = np.argsort(rank)  # (|G|,) the irreps f in table order
+    table = np.empty((order, order), dtype=complex)
+    step = max(1, 2 ** 20 // order)
+    for i in range(0, order, step):  # (step, |G|) exponents at a time, not |G|² at once
+        exponent = sum(np.multiply.outer(weighted[rows[i:i + step], j], m[:, j])
+                       for j in range(len(n)))
+        table[i:i + step] = roots[exponent % lcm]
+    ones = np.ones(order, dtype=int)
+    return CharacterTable([np.array([g]) for g in range(order)], ones, ones.copy(), table)
 
 
 def by_element(characters):

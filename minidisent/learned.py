@@ -96,14 +96,37 @@ def matrix_operator(group, psi, name="matrices"):
 
 def best_operator(group, X, latent_dim):
     """The operator on latent_dim that lets a linear autoencoder keep the most energy of
-    X (B, *shape), for an abelian group -> Allocation (copies, dims, predicted error, op)."""
+    X (B, *shape), for an abelian group -> Allocation (copies, dims, predicted error, op).
+    X needs non-zero energy; data far from unit size (max |x| outside 2**±200) is divided by a
+    power of two first (exact: the same copies and error). The knapsack runs over at most
+    n_pixels dims (the pixels hold no more copies), and when |G|·latent_dim² > DENSE the op
+    applies psi on the dims used and leaves the rest alone, never building (|G|, L, L)."""
     _checks.positive("latent_dim", latent_dim, integer=True)
+    _checks.group("group", group)
+    X = _checks.images("X", X, group.shape)
+    top = onp.abs(X).max()
+    if top == 0:
+        raise ValueError("X: expected data with non-zero energy, got only zeros")
+    if not 2.0 ** -200 < top < 2.0 ** 200:
+        X = X / 2.0 ** int(onp.frexp(top)[1])
     spectrum = representations.spectrum(group, X)  # raises for non-abelian groups
     irreps = _real_irreps(group)
-    copies = best_copies(spectrum, irreps, latent_dim)
+    copies = best_copies(spectrum, irreps, min(int(latent_dim), group.n_pixels))
     dims = int(sum(copies[f] * w for f, _, w in irreps))
-    op = matrix_operator(group, allocation_matrices(group, copies, latent_dim), name="best")
+    if group.order * latent_dim ** 2 <= DENSE:
+        op = matrix_operator(group, allocation_matrices(group, copies, latent_dim), name="best")
+    else:
+        psi = posthoc.matrix_operator(group, allocation_matrices(group, copies, dims), "best").maps
+
+        def apply(Z, g):  # psi on the first dims (|G|, dims, dims), the identity on the rest
+            moved = np.einsum("bij,bj->bi", psi[g], Z[:, :dims])
+            return np.concatenate([moved, Z[:, dims:]], axis=1)
+
+        op = operators.Operator("best", group, int(latent_dim), apply)
     return Allocation(copies, dims, closed_form.optimal_error(spectrum, copies), op)
+
+
+DENSE = 2 ** 22  # |G|·L² entries up to which best_operator's op holds dense matrices (op.maps)
 
 
 # --- Learned operators ----------------------------------------------------------------

@@ -43,11 +43,16 @@ def characters(group):
     in the mixed radix of group.factors. Row 0 is the trivial irrep."""
     m = _abelian(group, "characters")
     n = np.array(group.factors)
-    summed = np.ravel_multi_index(tuple(((m[:, None, :] + m[None, :, :]) % n).T), group.factors).T
-    if not np.array_equal(summed, group.table):  # g∘h must add the coordinates
-        raise ValueError(f"group: its table does not add the coordinates of its factors {group.factors}")
-    phase = ((m[:, None, :] * m[None, :, :]) % n / n).sum(axis=2)  # (f, g), in turns
-    return np.exp(2j * np.pi * phase)
+    chi = np.empty((group.order, group.order), dtype=complex)
+    for rows in _checks.chunks(np.arange(group.order), group.order * len(n)):  # (rows, |G|, k)
+        added = np.moveaxis((m[rows, None, :] + m[None, :, :]) % n, 2, 0)
+        summed = np.ravel_multi_index(tuple(added), group.factors)
+        if not np.array_equal(summed, group.table[rows]):  # g∘h must add the coordinates
+            raise ValueError(f"group: its table does not add the coordinates of its factors "
+                             f"{group.factors}")
+        phase = ((m[rows, None, :] * m[None, :, :]) % n / n).sum(axis=2)  # (f, g), in turns
+        chi[rows] = np.exp(2j * np.pi * phase)
+    return chi
 
 
 def dual(group):
@@ -193,11 +198,80 @@ def component_pca(basis, X):
 
 def spectrum(group, X):
     """PCA eigenvalues of X (B, *shape) inside each isotypic component: a list over irreps f
-    of descending float arrays (m_f,). sum over f and j of spectrum[f][j] == sum_x ‖x‖²."""
-    bases = isotypic_bases(group)
-    X = _checks.images("X", X, group.shape)
+    of descending float arrays (m_f,). sum over f and j of spectrum[f][j] == sum_x ‖x‖².
+    Small groups (|G| · n_pixels · orbits <= DIRECT) project on isotypic_bases; larger ones
+    take the same numbers (to rounding) from component_moments, by FFT over the group."""
+    X = _checks.images("X", X, _group(group).shape)
     flat = X.reshape(len(X), -1)
-    return [component_pca(U, flat)[0] for U in bases]
+    if group.factors is not None and group.order * group.n_pixels * _orbits(group) > DIRECT:
+        out = [None] * group.order
+        for irreps, _, K in component_moments(group, flat):
+            values = np.linalg.eigvalsh(K)[:, ::-1]  # (len(irreps), m) descending
+            for f, v in zip(irreps, values):
+                out[f] = np.clip(v, 0, None)
+        return out
+    return [component_pca(U, flat)[0] for U in isotypic_bases(group)]
+
+
+def _orbits(group):
+    return len(np.unique(group.perms.min(axis=0)))  # each pixel labelled by its orbit's smallest
+
+
+DIRECT = 2 ** 22  # work |G|·n·orbits up to which spectrum projects on isotypic_bases
+MAX_MOMENTS = 2 ** 26  # entries of the per-irrep moments component_moments may hold
+
+
+def orbit_structure(group):
+    """For an abelian group: the pixel orbits and where each pixel sits in its own.
+    Returns (firsts int (orbits,), the smallest pixel p of each orbit; stabilizer int
+    (orbits,), |G_p|; orbit_of int (n,); reached int (n,), an element g with g·e_q = e_p,
+    i.e. perms[g, p] = q: pixel q is read from p by g)."""
+    smallest = group.perms.min(axis=0)  # each pixel labelled by the smallest pixel of its orbit
+    firsts, orbit_of = np.unique(smallest, return_inverse=True)
+    stabilizer = np.sum(group.perms[:, firsts] == firsts, axis=0)
+    reached = np.empty(group.n_pixels, dtype=np.intp)
+    reached[group.perms[:, firsts]] = np.arange(group.order)[:, None]
+    return firsts, stabilizer, orbit_of.ravel(), reached
+
+
+def component_moments(group, flat):
+    """The data's second moment inside every isotypic component of an abelian group, without
+    a basis of pixels. For the orbit of pixel p (stabilizer G_p) the component f holds one
+    unit vector u_(f,p) exactly when chi_f is trivial on G_p, and the coefficient of x on it
+    is a Fourier transform over the group of the orbit signal g -> (g·x)[p]:
+        c_(f,p)(x) = sum_g conj(chi_f(g)) x[perms[g, p]] / sqrt(|G_p| |G|)   (np.fft.fftn)
+    (the same vector isotypic_bases builds as P_f e_p). flat (B, n) -> a list of
+    (irreps int (r,), orbits int (m,), K complex (r, m, m)), one per set of orbits, with
+    K[i] = sum_x c c^* over those orbits for irrep irreps[i]."""
+    firsts, stabilizer, _, _ = orbit_structure(group)
+    m = np.stack(np.unravel_index(np.arange(group.order), group.factors), axis=1)  # (|G|, k)
+    n = np.array(group.factors)
+    allowed = np.ones((group.order, len(firsts)), dtype=bool)  # chi_f trivial on G_p
+    for j, p in enumerate(firsts):
+        fixing = m[group.perms[:, p] == p]  # (|G_p|, k) the stabilizer's coordinates
+        lcm = np.lcm.reduce(n)
+        turns = (m[:, None, :] * fixing[None] * (lcm // n)).sum(axis=2) % lcm  # in 1/lcm turns
+        allowed[:, j] = np.all(turns == 0, axis=1)
+    patterns, which = np.unique(allowed, axis=0, return_inverse=True)
+    which = which.ravel()
+    sets = [(np.flatnonzero(which == i), np.flatnonzero(pattern))
+            for i, pattern in enumerate(patterns)]
+    size = sum(len(irreps) * len(orbits) ** 2 for irreps, orbits in sets)
+    if size > MAX_MOMENTS:
+        raise ValueError(f"group: expected per-irrep moments of at most {MAX_MOMENTS} entries "
+                         f"(2**26), {group.name} on {group.n_pixels} pixels in {len(firsts)} "
+                         f"orbits needs {size}")
+    out = [(irreps, orbits, np.zeros((len(irreps), len(orbits), len(orbits)), complex))
+           for irreps, orbits in sets]
+    scale = 1 / np.sqrt(stabilizer * group.order)  # (orbits,)
+    for rows in _checks.chunks(flat, group.order * len(firsts)):
+        signal = rows[:, group.perms[:, firsts]]  # (b, |G|, orbits): (g·x)[p]
+        c = np.fft.fftn(signal.reshape((len(rows),) + group.factors + (len(firsts),)),
+                        axes=tuple(range(1, len(n) + 1))).reshape(signal.shape) * scale
+        for irreps, orbits, K in out:
+            part = c[:, irreps][:, :, orbits]  # (b, r, m)
+            K += np.einsum("bri,brj->rij", part, np.conj(part))
+    return out
 
 
 def pixel_orbits(group):

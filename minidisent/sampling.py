@@ -10,13 +10,17 @@ on top), the way np.rot90 turns. A rotation by 2π m/angles is then exactly
 np.roll(polar, m, axis=angle), a pixel permutation: rotations of any order dividing
 `angles` form an exact group, polar_rotations.
 """
-import functools
+import collections
+import math
 
 import numpy as np
 
 from . import _checks, groups
 
 MAX_ROTATED = 64  # interpolated_rotation: n x n images, its dense matrix is (n², n²)
+MAX_POLAR = 2 ** 24  # entries of one polar matrix (radii·angles, h·w): 128 MiB of float64
+MAX_CACHED = 2 ** 28  # bytes of polar matrices kept for reuse (256 MiB), least recently used out
+_cache = collections.OrderedDict()  # (shape, radii, angles, r_max) -> read-only matrix
 
 
 def interpolated_rotation(X, degrees):
@@ -69,7 +73,37 @@ def inscribed_radius(shape):
     return (min(shape) - 1) / 2
 
 
-@functools.lru_cache(maxsize=16)
+def circumscribed_radius(shape):
+    """sqrt(((h-1)/2)² + ((w-1)/2)²): the distance from the centre to the corner pixels, the
+    largest r_max (a circle beyond it reads only zeros outside the image)."""
+    return math.hypot((shape[0] - 1) / 2, (shape[1] - 1) / 2)
+
+
+def _cached(key):
+    """The polar matrix of key = (shape, radii, angles, r_max), built once and kept while the
+    matrices kept add up to at most MAX_CACHED bytes (the least recently used go first)."""
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    M = _matrix(*key)
+    _cache[key] = M
+    while sum(m.nbytes for m in _cache.values()) > MAX_CACHED and len(_cache) > 1:
+        _cache.popitem(last=False)
+    if M.nbytes > MAX_CACHED:  # never kept (MAX_POLAR entries fit when MAX_CACHED is not lowered)
+        _cache.pop(key)
+    return M
+
+
+def cached():
+    """{(shape, radii, angles, r_max): bytes} of the polar matrices kept, oldest first."""
+    return {key: M.nbytes for key, M in _cache.items()}
+
+
+def clear_cache():
+    """Forget every polar matrix kept (they are rebuilt when next asked for)."""
+    _cache.clear()
+
+
 def _matrix(shape, radii, angles, r_max):
     h, w = shape
     r = r_max * np.arange(1, radii + 1) / radii  # (radii,)
@@ -92,15 +126,28 @@ def _matrix(shape, radii, angles, r_max):
 
 def polar_matrix(shape, radii, angles, r_max=None):
     """M (radii·angles, h·w) with polar(x).ravel() == M @ x.ravel(): each row holds the four
-    bilinear weights of one sample point (built once per size, cached, read-only)."""
+    bilinear weights of one sample point (built once per size, read-only, kept in a cache of
+    at most MAX_CACHED bytes). radii·angles·h·w <= MAX_POLAR (2**24) entries; 0 < r_max <=
+    circumscribed_radius(shape) (further out every sample reads 0)."""
     if not (isinstance(shape, tuple) and len(shape) == 2):
         raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
     for i, s in enumerate(shape):
         _checks.positive(f"shape[{i}]", s, integer=True)
     _checks.positive("radii", radii, integer=True)
     _checks.positive("angles", angles, integer=True)
+    shape, radii, angles = tuple(int(s) for s in shape), int(radii), int(angles)
+    if radii * angles * shape[0] * shape[1] > MAX_POLAR:
+        entries = radii * angles * shape[0] * shape[1]
+        raise ValueError(f"radii, angles: expected radii·angles·h·w <= {MAX_POLAR} entries of the "
+                         f"dense polar matrix (2**24, 128 MiB), got "
+                         f"{radii}·{angles}·{shape[0]}·{shape[1]} = {entries} "
+                         f"({entries * 8 / 2 ** 20:.0f} MiB)")
     r_max = inscribed_radius(shape) if r_max is None else float(_checks.positive("r_max", r_max))
-    return _matrix(tuple(int(s) for s in shape), int(radii), int(angles), r_max)
+    if r_max > circumscribed_radius(shape) * (1 + 1e-12):
+        raise ValueError(f"r_max: expected at most {circumscribed_radius(shape):.6g}, the "
+                         f"distance from the centre to the corners of {shape[0]} x {shape[1]} "
+                         f"images (further out every sample reads 0), got {r_max:g}")
+    return _cached((shape, radii, angles, r_max))
 
 
 def polar(X, radii, angles, r_max=None):
@@ -130,6 +177,8 @@ def polar_rotations(radii, angles, n):
     _checks.positive("radii", radii, integer=True)
     _checks.positive("angles", angles, integer=True)
     _checks.positive("n", n, integer=True)
+    radii, angles, n = int(radii), int(angles), int(n)
+    _checks.group_size("n", n, radii * angles)  # before any array: |G|·pixels within MAX_SIZE
     if angles % n:
         raise ValueError(f"angles: expected a multiple of n = {n} (a turn by 2π/n must move whole "
                          f"angle steps), got {angles}")

@@ -12,7 +12,9 @@ file is hostile until checked, and checking costs little: only a regular file is
 the zip directory is checked (names, count, declared sizes, compression ratio) before any
 entry is inflated, meta is bounded (MAX_META characters, sizes up to MAX_WIDTH, at most
 MAX_PARAMS parameters) and the parameter shapes are computed from it (expected_shapes),
-so no model is built and no entry is inflated beyond the size its array must have.
+so no model is built and no entry is inflated beyond the size its array must have; the
+arrays' headers are read first and together may take at most MAX_BYTES, in float16, 32 or 64
+(no extended precision), so what load allocates is bounded in bytes, not only in count.
 
     meta = saving.describe(model, op, seed=0)
     saving.save("model.npz", params, meta)
@@ -39,7 +41,9 @@ MODELS = {"linear": lambda m: models.linear(tuple(m["shape"]), m["latent_dim"]),
           "mlp": lambda m: models.mlp(tuple(m["shape"]), m["latent_dim"], tuple(m["hidden"]))}
 REQUIRED = ("model", "shape", "latent_dim", "group", "operator")
 # Bounds on what a file may declare, checked before anything is built or inflated.
-MAX_PARAMS = 10 ** 8      # parameters in total (800 MB of float64)
+MAX_PARAMS = 10 ** 8      # parameters in total
+MAX_BYTES = 2 ** 28       # bytes of parameter arrays in total (256 MiB: 33.5 million float64)
+FLOATS = ("float16", "float32", "float64")  # no extended precision: no model here computes in it
 MAX_WIDTH = 2 ** 24       # pixels of an image, latent_dim, each hidden width, group order
 MAX_LAYERS = 16           # hidden layers of an mlp
 MAX_META = 2 ** 16        # characters of meta's JSON text
@@ -129,12 +133,30 @@ def _model(meta, where):
     return MODELS[meta["model"]](meta)
 
 
+def _bytes(sizes, where):
+    """A ValueError unless sizes {key: (shape, dtype)} are float16/32/64 arrays of at most
+    MAX_BYTES in total (what load allocates; save refuses what load would)."""
+    for k, (shape, dtype) in sizes.items():
+        if dtype.kind != "f" or dtype.name not in FLOATS:
+            extended = " (extended precision: no model here computes in it)" \
+                if dtype.kind in "fc" and dtype.itemsize > 8 else ""
+            raise ValueError(f"{where}params[{k!r}]: expected a float array of {'/'.join(FLOATS)}, "
+                             f"got dtype {dtype}{extended}")
+    total = sum(math.prod(shape) * dtype.itemsize for shape, dtype in sizes.values())
+    if total > MAX_BYTES:
+        raise ValueError(f"{where}params: expected at most {MAX_BYTES} bytes "
+                         f"({MAX_BYTES >> 20} MiB) of arrays, got {total} bytes "
+                         f"({total / 2 ** 20:.0f} MiB) (nothing allocated)")
+
+
 def _fit(meta, params, where):
-    """A ValueError unless params hold exactly the finite float arrays of expected_shapes(meta)."""
+    """A ValueError unless params hold exactly the finite float arrays of expected_shapes(meta),
+    float16/32/64 of at most MAX_BYTES in total."""
     try:
         _checks.param_shapes("params", params, expected_shapes(meta), exact=True)
         for k, v in params.items():
             _checks.finite_floats(f"params[{k!r}]", v)
+        _bytes({k: (np.shape(v), np.asarray(v).dtype) for k, v in params.items()}, "")
     except (TypeError, ValueError) as error:
         raise ValueError(f"{where}the parameters do not fit the {meta['model']} model named in meta: {error}") from None
 
@@ -194,7 +216,8 @@ def _open(path):
             except ValueError as error:
                 raise _foreign(path, error) from None
             raise ValueError(f"{path}: expected an .npz archive, got {why}")
-        limit = lambda name: ENTRIES.get(name, HEADER + 16 * MAX_PARAMS if PARAM.fullmatch(name) else None)
+        limit = lambda name: ENTRIES.get(name, HEADER + MAX_BYTES if PARAM.fullmatch(name)
+                                         else None)
         try:
             return (f,) + _files.zip_members(f, limit, MAX_ENTRIES)
         except ValueError as error:
@@ -262,11 +285,13 @@ def load(path):
                 if declared[k].file_size > HEADER + 16 * math.prod(shape):
                     raise ValueError(f"params[{k!r}]: expected an array {shape}, got an entry declaring "
                                      f"{declared[k].file_size} bytes (not inflated)")
+            headers = {}
             for k, shape in shapes.items():
-                got, dtype = _header(archive, declared[k], path)
+                got, dtype = headers[k] = _header(archive, declared[k], path)
                 if dtype.kind != "f":
                     raise ValueError(f"params[{k!r}]: expected a float array, got dtype {dtype}")
                 _checks.param_shapes("params", {k: types.SimpleNamespace(shape=got)}, {k: shape})
+            _bytes(headers, "")  # the bytes the arrays will take, before any is inflated
         except ValueError as error:
             if str(error).startswith(str(path)):
                 raise
