@@ -23,6 +23,8 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_run, weak_free_run, weak_free, weak_anchors, weak_exact, weak_vs_supervised,
     weak_2d_run, weak_2d, weak_2d_exact, weak_anchors_32, weak_anchors_16, weak_anchors_8,
     weak_anchors_0)
+from .factors import (  # noqa: F401 (the names chapter 07 and the sweep call)
+    FactorRun, TORI, factor_run, factor_runs, factor_floor, turned_planes_collapse, other_plane_follows, stripes_follow)
 
 CLAIMS = {
     "disentangled_no_better": (disentangled_no_better, "every seed", "cheap"),
@@ -54,9 +56,14 @@ CLAIMS = {
     "weak_vs_supervised": (weak_vs_supervised, "every seed", "slow"),
     "weak_2d": (weak_2d, "every seed", "slow"),
     "weak_2d_exact": (weak_2d_exact, "rate", "slow"),
+    "factor_floor": (factor_floor, "every seed", "cheap"),
+    "turned_planes_collapse": (turned_planes_collapse, "every seed", "cheap"),
+    "other_plane_follows": (other_plane_follows, "every seed", "cheap"),
+    "stripes_follow": (stripes_follow, "every seed", "cheap"),
 }
 
 
 # Functions of this module a chapter may call that are not claims.
 HELPERS = {"keep", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
+HELPERS |= {"factor_run", "factor_runs", "FactorRun"}
