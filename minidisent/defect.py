@@ -185,8 +185,8 @@ FACTOR_KINDS = ("generic", "stripes along axis 0", "stripes along axis 1", "chec
 def factor_data(shape=(6, 6), count=32, seed=0):
     """Chapter 07's per-factor task on the torus Z_h x Z_w: `count` images of each kind of
     FACTOR_KINDS (generic: data.random_blobs of width 1; stripes: data.stripes, fixed by
-    every shift along that axis, so one plane collapses; checkerboards of cell 1: fixed by
-    (1, 1), so both planes collapse), for training and again for testing.
+    every shift along that axis, so one plane collapses; checkerboards of shapes.symmetric_shapes,
+    cells c x c: fixed by (c, c), so both planes collapse), for training and again for testing.
     Returns (group, train_pairs (every pair of the training images' orbits),
     test_images (4 count, h, w), kind int (4 count,) indexing FACTOR_KINDS)."""
     _checks.positive("count", count, integer=True)
