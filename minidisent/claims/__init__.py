@@ -24,7 +24,9 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_2d_run, weak_2d, weak_2d_exact, weak_anchors_32, weak_anchors_16, weak_anchors_8,
     weak_anchors_0)
 from .factors import (  # noqa: F401 (the names chapter 07 and the sweep call)
-    FactorRun, TORI, factor_run, factor_runs, factor_floor, turned_planes_collapse, other_plane_follows, stripes_follow)
+    FactorRun, TORI, factor_run, factor_runs, factor_floor, turned_planes_collapse, other_plane_follows, stripes_follow,
+    mlp_shift_torus, digits_experiment, digits_shift_better, digits_disentangled_better,
+    digits_path_collapse)
 
 CLAIMS = {
     "disentangled_no_better": (disentangled_no_better, "every seed", "cheap"),
@@ -60,10 +62,14 @@ CLAIMS = {
     "turned_planes_collapse": (turned_planes_collapse, "every seed", "cheap"),
     "other_plane_follows": (other_plane_follows, "every seed", "cheap"),
     "stripes_follow": (stripes_follow, "every seed", "cheap"),
+    "mlp_shift_torus": (mlp_shift_torus, "every seed", "cheap"),
+    "digits_shift_better": (digits_shift_better, "every seed", "slow"),
+    "digits_disentangled_better": (digits_disentangled_better, "every seed", "slow"),
+    "digits_path_collapse": (digits_path_collapse, "every seed", "slow"),
 }
 
 
 # Functions of this module a chapter may call that are not claims.
 HELPERS = {"keep", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
-HELPERS |= {"factor_run", "factor_runs", "FactorRun"}
+HELPERS |= {"factor_run", "factor_runs", "FactorRun", "digits_experiment"}
