@@ -3,7 +3,8 @@ and no operator are not, the VAEs hold no plane, the defect's floor and probe, t
 (chapters 02-07, 09 and the README)."""
 import numpy as np
 
-from .. import closed_form, data, defect, groups, metrics, recipes, representations, results, train
+from .. import closed_form, data, defect, digits, groups, metrics, recipes, representations, results, \
+    sampling, train
 from . import common
 
 
@@ -83,12 +84,23 @@ def linear_shift_exact(seed):
 
 
 # Harder data: a large cyclic group (the weakest Fourier mode of the Z_64 signals carries
-# ~1e-11 of the strongest's energy), smooth 2D blobs, the dihedral group.
+# ~1e-11 of the strongest's energy), smooth 2D blobs, the dihedral group; and two that no
+# recipe was tuned on: polar C6 digits (4 radii x 36 angles, latent 144) and a 5 x 7 torus.
 HARD = {"Z_16 signals": lambda seed: data.signals_1d(16, 512, seed=seed),
         "Z_32 signals": lambda seed: data.signals_1d(32, 512, seed=seed),
         "Z_64 signals": lambda seed: data.signals_1d(64, 512, seed=seed),
         "smooth 2D blobs (width 1.5)": lambda seed: data.images_2d(groups.translations((6, 6)), seed=seed, width=1.5),
-        "dihedral 6x6": lambda seed: data.images_2d(groups.dihedral(6), seed=seed)}
+        "dihedral 6x6": lambda seed: data.images_2d(groups.dihedral(6), seed=seed),
+        "polar C6 digits": lambda seed: _polar_digits(seed),
+        "Z_5xZ_7 blobs": lambda seed: data.images_2d(groups.translations((5, 7)), seed=seed)}
+
+
+def _polar_digits(seed, radii=4, angles=36, order=6):
+    """The digits on a polar grid (sampling.polar), rotations C_order: pairs of the first 1000
+    (training) and of the other 797 (held out), g drawn with default_rng(seed)."""
+    group = sampling.polar_rotations(radii, angles, order)
+    X, rng = sampling.polar(digits.load()[0], radii, angles), np.random.default_rng(seed)
+    return group, data.pairs(group, X[:1000], rng), data.pairs(group, X[1000:], rng)
 
 
 def linear_shift_error(name, seed, whiten=True, consistency=1.0):
