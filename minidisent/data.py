@@ -62,7 +62,7 @@ def stripes(shape, count, rng, axis=0, decay=0.7):
         raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
     if axis not in (0, 1):
         raise ValueError(f"axis: expected 0 or 1, got {axis!r}")
-    profile = random_signals(shape[1 - axis], count, rng, decay)  # (count, length of the other axis)
+    profile = random_signals(shape[1 - axis], count, rng, decay)  # (count, the other side)
     return np.repeat(np.expand_dims(profile, 1 + axis), shape[axis], axis=1 + axis)
 
 

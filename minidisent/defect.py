@@ -28,7 +28,8 @@ def orbit_lower_bound(group, X):
     _checks.cyclic_factors(group, "the orbit lower bound (of the disentangled operator)")
     flat, energy = _energies(group, X)
     coords = _coordinates(group)
-    spread = np.concatenate([_spread(group, coords, part) for part in _checks.chunks(flat, group.perms.size)])
+    parts = _checks.chunks(flat, group.perms.size)
+    spread = np.concatenate([_spread(group, coords, part) for part in parts])
     return spread / energy, float(spread.sum() / energy.sum())
 
 
@@ -41,7 +42,8 @@ def collapsed_planes(group, X):
     _checks.cyclic_factors(group, "the planes of the disentangled operator")
     flat, _ = _energies(group, X)
     coords = _coordinates(group)
-    return np.concatenate([_turned(group, coords, part) for part in _checks.chunks(flat, group.perms.size)])
+    parts = _checks.chunks(flat, group.perms.size)
+    return np.concatenate([_turned(group, coords, part) for part in parts])
 
 
 def linear_floor(group, X):
@@ -62,10 +64,14 @@ def linear_floor(group, X):
     frequencies = [np.zeros(len(factors), int)] + [
         np.eye(len(factors), dtype=int)[i] * s for i in range(len(factors)) if factors[i] > 1
         for s in ((1,) if factors[i] == 2 else (1, -1))]
-    characters = np.stack([np.exp(2j * np.pi * coords @ (f / factors)) for f in frequencies])  # (|S|, |G|)
-    kept = np.concatenate([
-        np.sum(np.abs(np.einsum("sg,bgp->bsp", characters.conj(), part[:, group.perms]) / group.order) ** 2,
-               axis=(1, 2)) for part in _checks.chunks(flat, group.perms.size * len(frequencies))])
+    characters = np.stack([np.exp(2j * np.pi * coords @ (f / factors))
+                           for f in frequencies])  # (|S|, |G|)
+    def captured(part):  # Σ_chi ‖c_chi(x)‖² for each row of part
+        c = np.einsum("sg,bgp->bsp", characters.conj(), part[:, group.perms]) / group.order
+        return np.sum(np.abs(c) ** 2, axis=(1, 2))
+
+    kept = np.concatenate([captured(part) for part in
+                           _checks.chunks(flat, group.perms.size * len(frequencies))])
     missed = np.maximum(energy - kept, 0.0)
     return missed / energy, float(missed.sum() / energy.sum())
 
@@ -85,7 +91,7 @@ def _coordinates(group):
 
 def _turned(group, coords, flat):
     """bool (b, k): the planes some element of each row's stabilizer turns."""
-    fixes = np.all(flat[:, group.perms] == flat[:, None, :], axis=2)  # (b, |G|): g in the stabilizer
+    fixes = np.all(flat[:, group.perms] == flat[:, None, :], axis=2)  # (b, |G|): g fixes x
     return (fixes[:, :, None] & (coords[None] != 0)).any(axis=1)
 
 
@@ -194,8 +200,8 @@ def factor_data(shape=(6, 6), count=32, seed=0):
     group, rng = groups.translations(shape), np.random.default_rng(seed)
 
     def draw():
-        parts = [data.random_blobs(shape, count, rng, width=1.0), data.stripes(shape, count, rng, 0),
-                 data.stripes(shape, count, rng, 1),
+        parts = [data.random_blobs(shape, count, rng, width=1.0),
+                 data.stripes(shape, count, rng, 0), data.stripes(shape, count, rng, 1),
                  shapes.symmetric_shapes(shape, count, rng, kinds=("checkerboard",))[0]]
         return np.concatenate(parts), np.repeat(np.arange(len(parts)), count)
 
@@ -220,17 +226,19 @@ def factor_table(group, model, params, op, X, kind):
     radii = plane_radii(model, params, X, 2)
     typical = np.median(radii[kind == 0], axis=0)
     collapsed = collapsed_planes(group, X)
-    lines = [f"{'kind':<22} {'|H|':>6} {'collapsed':>9} {'bound':>6} {'linear floor':>12} {'error':>6} "
-             f"{'radius 0':>8} {'radius 1':>8}"]
+    lines = [f"{'kind':<22} {'|H|':>6} {'collapsed':>9} {'bound':>6} {'linear floor':>12} "
+             f"{'error':>6} {'radius 0':>8} {'radius 1':>8}"]
     for k in np.unique(kind):
         rows = kind == k
         sizes = "/".join(str(s) for s in np.unique(group.stabilizer_sizes(X[rows])))
         planes = collapsed[rows].any(axis=0)
-        which = "both" if planes.all() else "none" if not planes.any() else str(int(np.argmax(planes)))
+        which = ("both" if planes.all() else "none" if not planes.any()
+                 else str(int(np.argmax(planes))))
         error = metrics.prediction_error(model, params, op, data.orbit_pairs(group, X[rows]))
         r = np.median(radii[rows], axis=0) / typical
-        lines.append(f"{FACTOR_KINDS[k]:<22} {sizes:>6} {which:>9} {orbit_lower_bound(group, X[rows])[1]:>6.3f} "
-                     f"{linear_floor(group, X[rows])[1]:>12.3f} {error:>6.3f} {r[0]:>8.3f} {r[1]:>8.3f}")
+        bound, floor = orbit_lower_bound(group, X[rows])[1], linear_floor(group, X[rows])[1]
+        lines.append(f"{FACTOR_KINDS[k]:<22} {sizes:>6} {which:>9} {bound:>6.3f} {floor:>12.3f} "
+                     f"{error:>6.3f} {r[0]:>8.3f} {r[1]:>8.3f}")
     return "\n".join(lines)
 
 

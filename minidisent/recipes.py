@@ -78,10 +78,11 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
     objective = fast.supervised_loss(model, op, reconstruction, consistency)
     init = model.init(np.random.default_rng(seed))
     if whiten:
-        params, history = fit_whitened(group, objective, init, train_pairs, seed=seed, progress=progress,
-                                       **WHITENED_STOP, **settings)
+        params, history = fit_whitened(group, objective, init, train_pairs, seed=seed,
+                                       progress=progress, **WHITENED_STOP, **settings)
     elif kind == "mlp":
-        params, history = fit_in_units(objective, init, train_pairs, seed=seed, progress=progress, **settings)
+        params, history = fit_in_units(objective, init, train_pairs, seed=seed, progress=progress,
+                                       **settings)
     else:
         params, history = train.fit(objective, init, train_pairs, seed=seed, progress=progress, **settings)
     return scored(kind, operator, model, op, params, history, time.perf_counter() - start, test_pairs)
@@ -120,7 +121,8 @@ def fit_in_units(objective, params, pairs, **settings):
     if hasattr(objective, "check"):
         objective_in_units.check = lambda units, data: objective.check(
             {k: v * scales[k] for k, v in units.items()}, data)
-    units, history = train.fit(objective_in_units, {k: v / scales[k] for k, v in params.items()}, pairs, **settings)
+    units = {k: v / scales[k] for k, v in params.items()}
+    units, history = train.fit(objective_in_units, units, pairs, **settings)
     return {k: v * scales[k] for k, v in units.items()}, history
 
 
@@ -137,7 +139,8 @@ def fit_whitened(group, objective, params, pairs, target=None, rounds=1, **setti
     energy = float(np.mean(np.sum(white_pairs[2].reshape(len(x2), -1) ** 2, axis=1)))
     white, histories, previous = params, [], np.inf
     for r in range(rounds):
-        white, history = train.fit(objective, white, white_pairs, **{**settings, "seed": settings.get("seed", 0) + r})
+        seed = settings.get("seed", 0) + r
+        white, history = train.fit(objective, white, white_pairs, **{**settings, "seed": seed})
         histories.append(history)
         if r + 1 == rounds:
             break
@@ -145,7 +148,8 @@ def fit_whitened(group, objective, params, pairs, target=None, rounds=1, **setti
         if (target is not None and loss <= target) or loss > previous / 10:
             break
         previous = loss
-    return {"encoder": W @ white["encoder"], "decoder": white["decoder"] @ W_inverse}, np.concatenate(histories)
+    params = {"encoder": W @ white["encoder"], "decoder": white["decoder"] @ W_inverse}
+    return params, np.concatenate(histories)
 
 
 def whitened(pairs, W):

@@ -197,7 +197,8 @@ def _brute_force_bound(group, x):
     coords = [np.unravel_index(g, group.factors) for g in range(group.order)]
     stabilizer = [g for g in range(group.order) if np.array_equal(group.act(x, g), x)]
     turned = {i for g in stabilizer for i, c in enumerate(coords[g]) if c != 0}
-    K = [g for g in range(group.order) if all(c == 0 or i in turned for i, c in enumerate(coords[g]))]
+    K = [g for g in range(group.order)
+         if all(c == 0 or i in turned for i, c in enumerate(coords[g]))]
     mean = np.mean([group.act(x, g) for g in K], axis=0)
     return np.sum((x - mean) ** 2) / np.sum(x ** 2), sorted(turned)
 
@@ -206,7 +207,7 @@ def test_orbit_lower_bound_and_collapsed_planes_against_brute_force_on_tori():
     rng = np.random.default_rng(4)
     for shape in ((6, 6), (4, 6)):
         G, _, X, kind = defect.factor_data(shape, count=3, seed=5)
-        diagonal = np.array([[(i + j) % 3 for j in range(shape[1])] for i in range(shape[0])], float)
+        diagonal = np.add.outer(np.arange(shape[0]), np.arange(shape[1])) % 3.0
         X = np.concatenate([X, (1.0 + diagonal)[None], rng.normal(size=(1,) + shape)])
         kind = np.concatenate([kind, [-1, -1]])
         bound, total = defect.orbit_lower_bound(G, X)
@@ -240,7 +241,8 @@ def test_linear_floor_is_the_energy_outside_the_planes_modes():
         assert np.all(floor >= defect.orbit_lower_bound(G, X)[0] - 1e-12)
     G = groups.cyclic(16)
     X, _ = data.periodic_signals(16, 6, np.random.default_rng(7))
-    assert np.allclose(defect.linear_floor(G, X)[0], defect.orbit_lower_bound(G, X)[0])  # one factor
+    # one factor: the two floors agree
+    assert np.allclose(defect.linear_floor(G, X)[0], defect.orbit_lower_bound(G, X)[0])
 
 
 def test_best_linear_disentangled_model_on_a_torus_sits_on_the_linear_floor():

@@ -5,8 +5,8 @@ import matplotlib.pyplot as plt  # conftest.py selects the Agg backend
 import numpy as np
 import pytest
 
-from minidisent import (closed_form, data, digits, groups, metrics, models, operators, plots, recipes, results,
-                        sampling, train)
+from minidisent import (closed_form, data, digits, groups, metrics, models, operators, plots, recipes,
+                        results, sampling, train)
 
 
 def test_mlp_gain_scales_first_and_last_layers_only():
@@ -43,7 +43,7 @@ def test_run_is_the_three_lines_of_chapters_02_and_05_bit_for_bit(kind, operator
     run = recipes.run(kind, operator, group, train_pairs, test_pairs, seed=0, steps=40)
     model = models.linear(group.shape, 8) if kind == "linear" else models.mlp(group.shape, 8, (64,), 0.1)
     op = operators.make(operator, group, 8)
-    fit = train.fit if kind == "linear" else recipes.fit_in_units  # an MLP trains in units of its scale
+    fit = train.fit if kind == "linear" else recipes.fit_in_units  # an MLP: in units of its scale
     params, history = fit(train.supervised_loss(model, op), model.init(np.random.default_rng(0)),
                           train_pairs, seed=0, **dict(recipes.SETTINGS[kind], steps=40))
     assert set(params) == set(run.params)
@@ -150,10 +150,11 @@ def test_mlp_recipe_trains_where_plain_steps_diverge():
     pairs = data.pairs(group, X, np.random.default_rng(1))
     model, op = recipes.build("mlp", "disentangled", group, 144)
     objective = train.supervised_loss(model, op, consistency=1.0)
-    settings = dict(recipes.SETTINGS["mlp"], steps=30, decay=1.0, seed=1)  # the step size of the recipe
+    settings = dict(recipes.SETTINGS["mlp"], steps=30, decay=1.0, seed=1)  # the recipe's step size
     with pytest.raises(FloatingPointError):
         train.fit(objective, model.init(np.random.default_rng(1)), pairs, **settings)
-    _, history = recipes.fit_in_units(objective, model.init(np.random.default_rng(1)), pairs, **settings)
+    init = model.init(np.random.default_rng(1))
+    _, history = recipes.fit_in_units(objective, init, pairs, **settings)
     assert history[-1] < history[0]
 
 
@@ -166,9 +167,9 @@ def test_whitened_recipe_runs_again_until_the_loss_is_below_its_target():
     init = model.init(np.random.default_rng(0))
     settings = dict(recipes.WHITENED, steps=40)
     for target in (1e-30, 1.0):
-        params, history = recipes.fit_whitened(group, objective, dict(init), train_pairs, target=target,
-                                               rounds=3, seed=0, **settings)
-        W, W_inverse = closed_form.whitening(group, np.concatenate([train_pairs[0], train_pairs[2]]))
+        params, history = recipes.fit_whitened(group, objective, dict(init), train_pairs,
+                                               target=target, rounds=3, seed=0, **settings)
+        W, _ = closed_form.whitening(group, np.concatenate([train_pairs[0], train_pairs[2]]))
         white = recipes.whitened(train_pairs, W)
         energy = np.mean(np.sum(white[2] ** 2, axis=1))
         p, previous, rounds = dict(init), np.inf, 0
@@ -181,4 +182,5 @@ def test_whitened_recipe_runs_again_until_the_loss_is_below_its_target():
             previous = loss
         assert len(history) == 40 * rounds
         assert np.array_equal(params["encoder"], W @ p["encoder"])
-    assert len(recipes.fit_whitened(group, objective, dict(init), train_pairs, seed=0, **settings)[1]) == 40
+    _, history = recipes.fit_whitened(group, objective, dict(init), train_pairs, seed=0, **settings)
+    assert len(history) == 40  # one round unless asked

@@ -24,7 +24,8 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_2d_run, weak_2d, weak_2d_exact, weak_anchors_32, weak_anchors_16, weak_anchors_8,
     weak_anchors_0)
 from .factors import (  # noqa: F401 (the names chapter 07 and the sweep call)
-    FactorRun, TORI, factor_run, factor_runs, factor_floor, turned_planes_collapse, other_plane_follows, stripes_follow,
+    FactorRun, TORI, factor_run, factor_runs, factor_floor, turned_planes_collapse,
+    other_plane_follows, stripes_follow,
     mlp_shift_torus, digits_experiment, digits_shift_better, digits_disentangled_better,
     digits_path_collapse)
 

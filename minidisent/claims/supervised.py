@@ -3,8 +3,8 @@ and no operator are not, the VAEs hold no plane, the defect's floor and probe, t
 (chapters 02-07, 09 and the README)."""
 import numpy as np
 
-from .. import closed_form, data, defect, digits, groups, metrics, recipes, representations, results, \
-    sampling, train
+from .. import (closed_form, data, defect, digits, groups, metrics, recipes, representations,
+                results, sampling, train)
 from . import common
 
 
@@ -135,7 +135,8 @@ def shapes_run(name, seed, consistency, latent_dim=None):
     representations.shift_latent_dim(G) unless given. Returns a recipes.Run."""
     group = data.groups_2d(6)[name]
     train_pairs, test_pairs = data.shapes_2d(group, 256, seed=seed)
-    return recipes.run("linear", "shift", group, train_pairs, test_pairs, seed=seed, consistency=consistency,
+    return recipes.run("linear", "shift", group, train_pairs, test_pairs, seed=seed,
+                       consistency=consistency,
                        latent_dim=latent_dim or representations.shift_latent_dim(group))
 
 
@@ -143,15 +144,16 @@ def _shapes_errors(names, seed, consistency, what, runs):
     """The held-out `what` error ("prediction" or "equivariance") of shapes_run(n, seed,
     consistency) for each name n: runs[n] when the chapter hands it over, else trained."""
     runs = runs or {}
-    return [(runs[n] if n in runs else shapes_run(n, seed, consistency)).errors[what]["all"] for n in names]
+    return [(runs[n] if n in runs else shapes_run(n, seed, consistency)).errors[what]["all"]
+            for n in names]
 
 
 def commutative_without_consistency(seed, runs=None):
     """Chapter 07: translations and 90° rotations of 6x6 shapes (commutative; their shift
     latent is as large as the image), no consistency term: the larger held-out error.
     runs: {name: shapes_run(name, seed, 0.0)} a chapter already trained."""
-    return common.below("commutative_without_consistency",
-                        max(_shapes_errors(("translations", "rotations"), seed, 0.0, "prediction", runs)), 1e-6)
+    errors = _shapes_errors(("translations", "rotations"), seed, 0.0, "prediction", runs)
+    return common.below("commutative_without_consistency", max(errors), 1e-6)
 
 
 def noncommutative_without_consistency(seed, runs=None):
@@ -242,8 +244,10 @@ def defect_runs(seed, linear=None, mlp=None):
 
 def _defect_run(kind, group, train_pairs, X, seed):
     """Chapter 03's linear (prediction only) or MLP (defect.PROBE) disentangled model."""
-    settings = dict(reconstruction=0.0, steps=recipes.FLOOR_STEPS["linear"]) if kind == "linear" else defect.PROBE
-    return recipes.run(kind, "disentangled", group, train_pairs, data.orbit_pairs(group, X), seed=seed, **settings)
+    settings = (dict(reconstruction=0.0, steps=recipes.FLOOR_STEPS["linear"]) if kind == "linear"
+                else defect.PROBE)
+    return recipes.run(kind, "disentangled", group, train_pairs, data.orbit_pairs(group, X),
+                       seed=seed, **settings)
 
 
 def orbit_bound(seed, linear=None):
