@@ -80,9 +80,6 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
     if whiten:
         params, history = fit_whitened(group, objective, init, train_pairs, seed=seed,
                                        progress=progress, **WHITENED_STOP, **settings)
-    elif kind == "mlp":
-        params, history = fit_in_units(objective, init, train_pairs, seed=seed, progress=progress,
-                                       **settings)
     else:
         params, history = train.fit(objective, init, train_pairs, seed=seed, progress=progress, **settings)
     return scored(kind, operator, model, op, params, history, time.perf_counter() - start, test_pairs)
@@ -93,37 +90,6 @@ def scored(kind, operator, model, op, params, history, seconds, test_pairs):
     scored like run's: metrics.by_symmetry on test_pairs."""
     return Run(kind, operator, model, op, params, history, seconds,
                metrics.by_symmetry(model, params, op, test_pairs))
-
-
-def initial_scales(params):
-    """{key: s}: the scale each array of a freshly initialised MLP starts at, the standard
-    deviation of a layer's weights (models.mlp: gain / sqrt(fan_in) in the first layer of each
-    part, 1 / (gain sqrt(fan_in)) in its last); a bias, which starts at zero, gets the scale of
-    its layer's weights."""
-    weights = {k: float(np.std(v)) for k, v in params.items() if "_w" in k}
-    return {k: weights[k.replace("_b", "_w")] if "_b" in k else weights[k] for k in params}
-
-
-def fit_in_units(objective, params, pairs, **settings):
-    """train.fit of an MLP's objective with every array measured in units of its initial
-    scale (initial_scales): params = s·u, and Adam trains u. Adam moves every entry by about
-    its step size whatever the entry's size, so in plain units a layer whose weights start at
-    0.1 / sqrt(144) (the first layer of a decoder from a latent of 144) would move by more than
-    its own size at every step, and the layer after it (scaled by 1 / gain) amplifies that: at
-    latent 144 the MLP diverged within ten steps. In units of its scale each layer moves by
-    about step_size of its own size, whatever the fan-in and the gain.
-    Returns (params in plain units, history)."""
-    scales = initial_scales(params)
-
-    def objective_in_units(units, batch, rng=None):
-        return objective({k: v * scales[k] for k, v in units.items()}, batch, rng)
-
-    if hasattr(objective, "check"):
-        objective_in_units.check = lambda units, data: objective.check(
-            {k: v * scales[k] for k, v in units.items()}, data)
-    units = {k: v / scales[k] for k, v in params.items()}
-    units, history = train.fit(objective_in_units, units, pairs, **settings)
-    return {k: v * scales[k] for k, v in units.items()}, history
 
 
 def fit_whitened(group, objective, params, pairs, target=None, rounds=1, **settings):

@@ -43,9 +43,8 @@ def test_run_is_the_three_lines_of_chapters_02_and_05_bit_for_bit(kind, operator
     run = recipes.run(kind, operator, group, train_pairs, test_pairs, seed=0, steps=40)
     model = models.linear(group.shape, 8) if kind == "linear" else models.mlp(group.shape, 8, (64,), 0.1)
     op = operators.make(operator, group, 8)
-    fit = train.fit if kind == "linear" else recipes.fit_in_units  # an MLP: in units of its scale
-    params, history = fit(train.supervised_loss(model, op), model.init(np.random.default_rng(0)),
-                          train_pairs, seed=0, **dict(recipes.SETTINGS[kind], steps=40))
+    params, history = train.fit(train.supervised_loss(model, op), model.init(np.random.default_rng(0)),
+                                train_pairs, seed=0, **dict(recipes.SETTINGS[kind], steps=40))
     assert set(params) == set(run.params)
     assert all(np.array_equal(params[k], run.params[k]) for k in params)
     assert np.array_equal(history, run.history)
@@ -120,42 +119,6 @@ def test_digits_models_with_no_operator_stop_at_the_floor(monkeypatch):
     assert steps == {("linear", "shift"): 700, ("linear", "disentangled"): 700,
                      ("linear", "identity"): recipes.FLOOR_STEPS["linear"],
                      ("mlp", "shift"): 30, ("mlp", "disentangled"): 30, ("mlp", "identity"): 30}
-
-
-def test_fit_in_units_moves_every_array_by_the_step_times_its_initial_scale():
-    """Adam's first step moves every entry by step_size (m̂ / sqrt(v̂) = ±1); in units of the
-    initial scale s that is step_size * s: the tiny first layers (gain 0.1) move by 1e-3 of
-    their size, not by more than their size."""
-    group, train_pairs, _ = data.signals_1d(8, 64, seed=1)
-    model, op = recipes.build("mlp", "shift", group, 8)
-    init = model.init(np.random.default_rng(0))
-    scales = recipes.initial_scales(init)
-    assert np.isclose(scales["encoder_w0"], 0.1 / np.sqrt(8), rtol=0.2)  # gain / sqrt(fan_in)
-    assert np.isclose(scales["encoder_w1"], 1 / (0.1 * np.sqrt(64)), rtol=0.2)
-    assert scales["decoder_b0"] == scales["decoder_w0"]
-    params, _ = recipes.fit_in_units(train.supervised_loss(model, op), init, train_pairs, steps=1,
-                                     step_size=1e-3, decay=1.0)
-    for k in init:
-        moved = np.abs(params[k] - init[k])
-        assert np.all(moved <= 1e-3 * scales[k] * (1 + 1e-9)), k  # ±step_size in units (eps aside)
-        assert np.isclose(np.median(moved[moved > 0]), 1e-3 * scales[k], rtol=1e-4), k
-        assert np.mean(moved > 0) > 0.9, k
-
-
-def test_mlp_recipe_trains_where_plain_steps_diverge():
-    """Polar C6 digits at latent 144 (issue 23): plain Adam steps diverged within ten steps;
-    the recipe (fit_in_units) lowers the loss."""
-    X = sampling.polar(digits.load()[0][:1000], 4, 36)  # the training digits of chapter 10
-    group = sampling.polar_rotations(4, 36, 6)
-    pairs = data.pairs(group, X, np.random.default_rng(1))
-    model, op = recipes.build("mlp", "disentangled", group, 144)
-    objective = train.supervised_loss(model, op, consistency=1.0)
-    settings = dict(recipes.SETTINGS["mlp"], steps=30, decay=1.0, seed=1)  # the recipe's step size
-    with pytest.raises(FloatingPointError):
-        train.fit(objective, model.init(np.random.default_rng(1)), pairs, **settings)
-    init = model.init(np.random.default_rng(1))
-    _, history = recipes.fit_in_units(objective, init, pairs, **settings)
-    assert history[-1] < history[0]
 
 
 def test_whitened_recipe_runs_again_until_the_loss_is_below_its_target():
