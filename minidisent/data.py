@@ -54,6 +54,18 @@ def periodic_signals(n, count, rng, periods=None, decay=0.7):
     return X, period
 
 
+def stripes(shape, count, rng, axis=0, decay=0.7):
+    """Stripes (count, h, w) on a torus: a generic smooth profile (random_signals) along one
+    axis, repeated along `axis`, so every translation along `axis` fixes them and none
+    along the other: under Z_h x Z_w the stabilizer is the factor of `axis`."""
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        raise TypeError(f"shape: expected a tuple (h, w), got {shape!r}")
+    if axis not in (0, 1):
+        raise ValueError(f"axis: expected 0 or 1, got {axis!r}")
+    profile = random_signals(shape[1 - axis], count, rng, decay)  # (count, the other side)
+    return np.repeat(np.expand_dims(profile, 1 + axis), shape[axis], axis=1 + axis)
+
+
 def random_blobs(shape, count, rng, bumps=3, width=1.5):
     """Generic 2D images (count, h, w) on a torus: sums of `bumps` periodic Gaussian bumps
     with random centres, signs and heights."""

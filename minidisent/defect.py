@@ -3,7 +3,7 @@ disentangled operator's error, and the probe that shows the encoder collapse or 
 """
 import numpy as np
 
-from . import _checks, data, metrics
+from . import _checks, data, groups, metrics, shapes
 from .train import predict
 
 
@@ -13,32 +13,92 @@ def orbit_lower_bound(group, X):
     of each image when the encoder is equivariant.
 
     If h ≠ e fixes x, equivariance forces f_E(x) = psi(h) f_E(x), so every plane that h
-    turns is zero; the elements K that only turn those planes then give g·x and (g∘k)·x
-    one code, and the best decoder outputs their mean. For Z_n (one plane) K is the whole
-    group: the orbit collapses to its mean m(x) = mean_g g·x (the DC component). Per image
+    turns is zero (collapsed_planes); the elements K that only turn those planes then give
+    g·x and (g∘k)·x one code, and the best decoder outputs their mean; the planes that
+    survive still tell the cosets gK apart. For Z_n (one plane) K is the whole group: the
+    orbit collapses to its mean m(x) = mean_g g·x (the DC component). Per image
         bound(x) = mean_g ‖g·x − mean_k (g∘k)·x‖² / ‖x‖² = ‖x − mean_k k·x‖² / ‖x‖²,
-    relative to the signal energy ‖x‖² = ‖g·x‖² (zero when the stabilizer is trivial).
+    relative to the signal energy ‖x‖² = ‖g·x‖² (zero when the stabilizer is trivial, and
+    zero when it is all of K, e.g. a stripe fixed by every shift of the factor it turns).
     For a linear model on Z_n it is exactly the energy outside Fourier modes 0 and ±1.
 
     X (B, *shape) -> (bound (B,), total): total = Σ‖x − m_K(x)‖² / Σ‖x‖², the ratio of
     sums of metrics.relative_error, to compare with the error on every pair (x, g, g·x).
     """
     _checks.cyclic_factors(group, "the orbit lower bound (of the disentangled operator)")
+    flat, energy = _energies(group, X)
+    coords = _coordinates(group)
+    parts = _checks.chunks(flat, group.perms.size)
+    spread = np.concatenate([_spread(group, coords, part) for part in parts])
+    return spread / energy, float(spread.sum() / energy.sum())
+
+
+def collapsed_planes(group, X):
+    """The planes of the disentangled operator that an equivariant encoder must send to the
+    origin for each image: plane i is collapsed when some h in the stabilizer of x turns it
+    (exponent h_i ≠ 0), since then f_i(x) = R(h_i) f_i(x) has the origin as its only solution.
+    The other planes keep following the shifts of their factor.
+    X (B, *shape) -> bool (B, k), k = len(group.factors)."""
+    _checks.cyclic_factors(group, "the planes of the disentangled operator")
+    flat, _ = _energies(group, X)
+    coords = _coordinates(group)
+    parts = _checks.chunks(flat, group.perms.size)
+    return np.concatenate([_turned(group, coords, part) for part in parts])
+
+
+def linear_floor(group, X):
+    """The floor of any *linear* model with the disentangled operator, equivariant or not:
+    as a function of g its prediction D psi(g) E x holds only the characters the planes
+    carry, chi_0 = 1 and chi_{±e_i}(g) = exp(±2πi g_i / n_i), one pair per factor. So its
+    relative error on the orbit of x is at least the orbit's energy outside them,
+        floor(x) = (‖x‖² − Σ_{chi in S} ‖c_chi(x)‖²) / ‖x‖²,  c_chi(x) = mean_g conj(chi(g)) g·x
+    (Parseval over the group: Σ_chi ‖c_chi‖² = mean_g ‖g·x‖² = ‖x‖²). A character of a
+    collapsed plane has c_chi = 0 (chi(h) ≠ 1 for an h fixing x), so only the surviving
+    planes add to what is expressed: floor ≥ orbit_lower_bound. A linear model reaches it
+    when each plane's mode is one-dimensional in the images (translations of a torus, Z_n).
+    X (B, *shape) -> (floor (B,), total = Σ missed / Σ‖x‖²)."""
+    _checks.cyclic_factors(group, "the linear floor (of the disentangled operator)")
+    flat, energy = _energies(group, X)
+    coords = _coordinates(group)
+    factors = np.array(group.factors)
+    frequencies = [np.zeros(len(factors), int)] + [
+        np.eye(len(factors), dtype=int)[i] * s for i in range(len(factors)) if factors[i] > 1
+        for s in ((1,) if factors[i] == 2 else (1, -1))]
+    characters = np.stack([np.exp(2j * np.pi * coords @ (f / factors))
+                           for f in frequencies])  # (|S|, |G|)
+    def captured(part):  # Σ_chi ‖c_chi(x)‖² for each row of part
+        c = np.einsum("sg,bgp->bsp", characters.conj(), part[:, group.perms]) / group.order
+        return np.sum(np.abs(c) ** 2, axis=(1, 2))
+
+    kept = np.concatenate([captured(part) for part in
+                           _checks.chunks(flat, group.perms.size * len(frequencies))])
+    missed = np.maximum(energy - kept, 0.0)
+    return missed / energy, float(missed.sum() / energy.sum())
+
+
+def _energies(group, X):
     X = _checks.images("X", X, group.shape)
     flat = X.reshape(len(X), -1).astype(np.float64)
     energy = np.sum(flat ** 2, axis=1)
     if np.any(energy == 0):
         raise ValueError(f"X: expected images with non-zero energy, got {int(np.sum(energy == 0))} zero images")
-    coords = np.stack(np.unravel_index(np.arange(group.order), group.factors), axis=1)  # (|G|, k)
-    spread = np.concatenate([_spread(group, coords, part) for part in _checks.chunks(flat, group.perms.size)])
-    return spread / energy, float(spread.sum() / energy.sum())
+    return flat, energy
+
+
+def _coordinates(group):
+    return np.stack(np.unravel_index(np.arange(group.order), group.factors), axis=1)  # (|G|, k)
+
+
+def _turned(group, coords, flat):
+    """bool (b, k): the planes some element of each row's stabilizer turns."""
+    fixes = np.all(flat[:, group.perms] == flat[:, None, :], axis=2)  # (b, |G|): g fixes x
+    return (fixes[:, :, None] & (coords[None] != 0)).any(axis=1)
 
 
 def _spread(group, coords, flat):
     """‖x − m_K(x)‖² for each row of flat (b, n_pixels), K as in orbit_lower_bound."""
     moved = flat[:, group.perms]  # (b, |G|, n_pixels): row g is g·x
-    fixes = np.all(moved == flat[:, None, :], axis=2)  # (b, |G|): g in the stabilizer
-    turned = (fixes[:, :, None] & (coords[None] != 0)).any(axis=1)  # (b, k): planes forced to 0
+    turned = _turned(group, coords, flat)  # (b, k): planes forced to 0
     # K = the elements whose every non-zero exponent lies in a plane forced to zero
     in_k = np.all(turned[:, None, :] | (coords[None] == 0), axis=2)  # (b, |G|)
     mean = np.einsum("bg,bgp->bp", in_k, moved) / in_k.sum(axis=1, keepdims=True)
@@ -122,6 +182,64 @@ def defect_data(n=16, count=256, seed=0):
     Returns (group, train_pairs (count·n pairs), test_images (count, n))."""
     group, train_pairs, test_pairs = data.signals_1d(n, count, seed)
     return group, data.orbit_pairs(group, train_pairs[0]), test_pairs[0]
+
+
+# The per-factor data of chapter 07: generic images and three kinds of symmetric ones.
+FACTOR_KINDS = ("generic", "stripes along axis 0", "stripes along axis 1", "checkerboards")
+
+
+def factor_data(shape=(6, 6), count=32, seed=0):
+    """Chapter 07's per-factor task on the torus Z_h x Z_w: `count` images of each kind of
+    FACTOR_KINDS (generic: data.random_blobs of width 1; stripes: data.stripes, fixed by
+    every shift along that axis, so one plane collapses; checkerboards of shapes.symmetric_shapes,
+    cells c x c: fixed by (c, c), so both planes collapse), for training and again for testing.
+    Returns (group, train_pairs (every pair of the training images' orbits),
+    test_images (4 count, h, w), kind int (4 count,) indexing FACTOR_KINDS)."""
+    _checks.positive("count", count, integer=True)
+    _checks.seed("seed", seed)
+    group, rng = groups.translations(shape), np.random.default_rng(seed)
+
+    def draw():
+        parts = [data.random_blobs(shape, count, rng, width=1.0),
+                 data.stripes(shape, count, rng, 0), data.stripes(shape, count, rng, 1),
+                 shapes.symmetric_shapes(shape, count, rng, kinds=("checkerboard",))[0]]
+        return np.concatenate(parts), np.repeat(np.arange(len(parts)), count)
+
+    train, _ = draw()
+    test, kind = draw()
+    return group, data.orbit_pairs(group, train), test, kind
+
+
+def plane_radii(model, params, X, k):
+    """The radius of each of the k rotation planes of the code: X (B, *shape) -> (B, k),
+    ‖encode(x)[2i:2i+2]‖ (operators.disentangled puts plane i there)."""
+    Z = np.asarray(model.encode(params, X))
+    return np.linalg.norm(Z[:, :2 * k].reshape(len(Z), k, 2), axis=2)
+
+
+def factor_table(group, model, params, op, X, kind):
+    """Text table, one row per kind of defect.FACTOR_KINDS among the images X (B, h, w)
+    (kind int (B,)): |H| (the stabilizer sizes met), the planes collapsed
+    (collapsed_planes: 0, 1 or both), orbit_lower_bound, linear_floor and the trained
+    model's error on every pair of the orbits, and the median radius of each plane over its
+    median on the generic images (plane_radii)."""
+    radii = plane_radii(model, params, X, 2)
+    typical = np.median(radii[kind == 0], axis=0)
+    collapsed = collapsed_planes(group, X)
+    lines = [f"{'kind':<22} {'|H|':>6} {'collapsed':>9} {'bound':>6} {'linear floor':>12} "
+             f"{'error':>6} {'radius 0':>8} {'radius 1':>8}"]
+    for k in np.unique(kind):
+        rows = kind == k
+        sizes = "/".join(str(s) for s in np.unique(group.stabilizer_sizes(X[rows])))
+        planes = collapsed[rows].any(axis=0)
+        which = ("both" if planes.all() else "none" if not planes.any()
+                 else str(int(np.argmax(planes))))
+        error = metrics.prediction_error(model, params, op, data.orbit_pairs(group, X[rows]))
+        r = np.median(radii[rows], axis=0) / typical
+        bound, floor = orbit_lower_bound(group, X[rows])[1], linear_floor(group, X[rows])[1]
+        lines.append(f"{FACTOR_KINDS[k]:<22} {sizes:>6} {which:>9} {bound:>6.3f} {floor:>12.3f} "
+                     f"{error:>6.3f} {r[0]:>8.3f} {r[1]:>8.3f}")
+    return "\n".join(lines)
 
 
 def probe_path(group, X, seed=0):

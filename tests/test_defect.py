@@ -188,3 +188,106 @@ def test_probe_figure_runs_and_saves(tmp_path):
     assert (tmp_path / "probe.png").stat().st_size > 0 and len(fig.axes) == 2
     for label in ("MLP + disentangled", "MLP + shift"):
         assert curves["ratio"][label].shape == curves["radius"][label].shape == defect.EPS.shape
+
+
+def _brute_force_bound(group, x):
+    """orbit_lower_bound of one image from the definitions, loop by loop: the planes some
+    stabilizer element turns, K the elements moving only along those planes, the spread of
+    x around its mean over K."""
+    coords = [np.unravel_index(g, group.factors) for g in range(group.order)]
+    stabilizer = [g for g in range(group.order) if np.array_equal(group.act(x, g), x)]
+    turned = {i for g in stabilizer for i, c in enumerate(coords[g]) if c != 0}
+    K = [g for g in range(group.order)
+         if all(c == 0 or i in turned for i, c in enumerate(coords[g]))]
+    mean = np.mean([group.act(x, g) for g in K], axis=0)
+    return np.sum((x - mean) ** 2) / np.sum(x ** 2), sorted(turned)
+
+
+def test_orbit_lower_bound_and_collapsed_planes_against_brute_force_on_tori():
+    rng = np.random.default_rng(4)
+    for shape in ((6, 6), (4, 6)):
+        G, _, X, kind = defect.factor_data(shape, count=3, seed=5)
+        diagonal = np.add.outer(np.arange(shape[0]), np.arange(shape[1])) % 3.0
+        X = np.concatenate([X, (1.0 + diagonal)[None], rng.normal(size=(1,) + shape)])
+        kind = np.concatenate([kind, [-1, -1]])
+        bound, total = defect.orbit_lower_bound(G, X)
+        collapsed = defect.collapsed_planes(G, X)
+        for x, b, c in zip(X, bound, collapsed):
+            expected, turned = _brute_force_bound(G, x)
+            assert np.isclose(b, expected, rtol=1e-12, atol=1e-15)
+            assert np.flatnonzero(c).tolist() == turned
+        assert collapsed[kind == 1].tolist() == [[True, False]] * 3   # stripes along axis 0
+        assert collapsed[kind == 2].tolist() == [[False, True]] * 3
+        assert collapsed[kind == 3].all() and not collapsed[kind == 0].any()
+        assert np.allclose(bound[kind == 1], 0, atol=1e-15) and np.allclose(bound[kind == 3], 1.0)
+        energy = np.sum(X ** 2, axis=(1, 2))
+        assert np.isclose(total, np.sum(bound * energy) / energy.sum())
+
+
+def test_linear_floor_is_the_energy_outside_the_planes_modes():
+    """On a torus the characters of the planes are the 2D Fourier modes (0, 0), (±1, 0),
+    (0, ±1): the linear floor is the energy of x's 2D DFT outside them; it is never below
+    the orbit lower bound."""
+    for shape in ((6, 6), (4, 6), (2, 5)):
+        G, rng = groups.translations(shape), np.random.default_rng(6)
+        X = np.concatenate([rng.normal(size=(4,) + shape), data.stripes(shape, 3, rng, 0),
+                            data.stripes(shape, 3, rng, 1)])
+        power = np.abs(np.fft.fft2(X)) ** 2
+        h, w = shape
+        modes = {(0, 0), (1 % h, 0), (-1 % h, 0), (0, 1 % w), (0, -1 % w)}
+        kept = sum(power[:, a, b] for a, b in modes)
+        floor, total = defect.linear_floor(G, X)
+        assert np.allclose(floor, 1 - kept / power.sum(axis=(1, 2)), atol=1e-12)
+        assert np.all(floor >= defect.orbit_lower_bound(G, X)[0] - 1e-12)
+    G = groups.cyclic(16)
+    X, _ = data.periodic_signals(16, 6, np.random.default_rng(7))
+    # one factor: the two floors agree
+    assert np.allclose(defect.linear_floor(G, X)[0], defect.orbit_lower_bound(G, X)[0])
+
+
+def test_best_linear_disentangled_model_on_a_torus_sits_on_the_linear_floor():
+    """A hand-built linear disentangled model on Z_h x Z_w: plane i carries the Fourier mode
+    e_i, an invariant dimension the mean. Its orbit error equals linear_floor image by image."""
+    h, w = 4, 6
+    G = groups.translations((h, w))
+    i, j = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
+    a, b = 2 * np.pi * i / h, 2 * np.pi * j / w
+    basis = [np.cos(a), np.sin(a), np.cos(b), np.sin(b), np.ones((h, w))]
+    norms = [h * w / 2] * 4 + [h * w]
+    enc = np.stack([v.ravel() for v in basis], axis=1)  # (24, 5)
+    dec = np.stack([v.ravel() / s for v, s in zip(basis, norms)])  # (5, 24)
+    model, op = models.linear((h, w), 5), operators.disentangled(G, 5)
+    params = {"encoder": enc, "decoder": dec}
+    rng = np.random.default_rng(8)
+    X = np.concatenate([rng.normal(size=(2, h, w)), data.stripes((h, w), 2, rng, 1)])
+    for x, floor in zip(X, defect.linear_floor(G, X)[0]):
+        error = metrics.prediction_error(model, params, op, data.orbit_pairs(G, x[None]))
+        assert np.isclose(error, floor, rtol=1e-9)
+
+
+def test_stripes_and_plane_radii():
+    rng = np.random.default_rng(9)
+    S = data.stripes((4, 6), 5, rng, axis=0)
+    assert np.allclose(S, S[:, :1, :]) and S.shape == (5, 4, 6)
+    G = groups.translations((4, 6))
+    assert np.all(G.stabilizer_sizes(S) == 4)
+    model = models.linear((4, 6), 6)
+    params = model.init(rng)
+    Z = S.reshape(5, -1) @ params["encoder"]
+    assert np.allclose(defect.plane_radii(model, params, S, 2),
+                       np.stack([np.hypot(Z[:, 0], Z[:, 1]), np.hypot(Z[:, 2], Z[:, 3])], axis=1))
+    with pytest.raises(ValueError, match="axis"):
+        data.stripes((4, 6), 2, rng, axis=2)
+    with pytest.raises(ValueError, match="disentangled|cyclic"):
+        defect.collapsed_planes(groups.translations_rotations(4), np.ones((1, 4, 4)))
+
+
+def test_on_a_torus_of_prime_sides_every_stabilizer_is_k_and_the_bound_is_zero():
+    """Z_5 x Z_7: every subgroup is a product of subgroups of the factors, so the stabilizer
+    is all of K and the orbit lower bound vanishes; the linear floor does not."""
+    G, rng = groups.translations((5, 7)), np.random.default_rng(10)
+    X = np.concatenate([data.stripes((5, 7), 3, rng, 0), data.stripes((5, 7), 3, rng, 1),
+                        np.ones((1, 5, 7))])
+    assert np.all(G.stabilizer_sizes(X) > 1)
+    assert np.allclose(defect.orbit_lower_bound(G, X)[0], 0, atol=1e-15)
+    assert np.all(defect.linear_floor(G, X)[0][:6] > 1e-3)

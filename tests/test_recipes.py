@@ -5,7 +5,8 @@ import matplotlib.pyplot as plt  # conftest.py selects the Agg backend
 import numpy as np
 import pytest
 
-from minidisent import data, digits, groups, metrics, models, operators, recipes, results, train, plots
+from minidisent import (closed_form, data, digits, groups, metrics, models, operators, plots, recipes,
+                        results, sampling, train)
 
 
 def test_mlp_gain_scales_first_and_last_layers_only():
@@ -118,3 +119,31 @@ def test_digits_models_with_no_operator_stop_at_the_floor(monkeypatch):
     assert steps == {("linear", "shift"): 700, ("linear", "disentangled"): 700,
                      ("linear", "identity"): recipes.FLOOR_STEPS["linear"],
                      ("mlp", "shift"): 30, ("mlp", "disentangled"): 30, ("mlp", "identity"): 30}
+
+
+def test_whitened_recipe_runs_again_until_the_loss_is_below_its_target():
+    """fit_whitened(rounds=3): the rounds a hand-written loop over train.fit runs with the
+    same rule (below target, or not ten times lower than the round before), bit for bit."""
+    group, train_pairs, _ = data.signals_1d(16, 128, seed=2)
+    model, op = recipes.build("linear", "shift", group, 16)
+    objective = train.supervised_loss(model, op)
+    init = model.init(np.random.default_rng(0))
+    settings = dict(recipes.WHITENED, steps=40)
+    for target in (1e-30, 1.0):
+        params, history = recipes.fit_whitened(group, objective, dict(init), train_pairs,
+                                               target=target, rounds=3, seed=0, **settings)
+        W, _ = closed_form.whitening(group, np.concatenate([train_pairs[0], train_pairs[2]]))
+        white = recipes.whitened(train_pairs, W)
+        energy = np.mean(np.sum(white[2] ** 2, axis=1))
+        p, previous, rounds = dict(init), np.inf, 0
+        for r in range(3):
+            p, _ = train.fit(objective, p, white, seed=r, **settings)
+            rounds += 1
+            loss = objective(p, white) / energy
+            if loss <= target or loss > previous / 10:
+                break
+            previous = loss
+        assert len(history) == 40 * rounds
+        assert np.array_equal(params["encoder"], W @ p["encoder"])
+    _, history = recipes.fit_whitened(group, objective, dict(init), train_pairs, seed=0, **settings)
+    assert len(history) == 40  # one round unless asked

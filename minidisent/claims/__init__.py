@@ -31,6 +31,11 @@ from .so2 import (  # noqa: F401 (chapter 13)
     so2_sampling, so2_digit_ring_not_spectral, so2_digit_ring_fourier_better)
 from .so2 import (  # noqa: F401 (helpers of chapter 13)
     defect_runs as so2_defect_runs, digits_closed_form as so2_digits_closed_form)
+from .factors import (  # noqa: F401 (the names chapter 07 and the sweep call)
+    FactorRun, TORI, factor_run, factor_runs, factor_floor, turned_planes_collapse,
+    other_plane_follows, stripes_follow,
+    mlp_shift_torus, digits_experiment, digits_shift_better, digits_disentangled_better,
+    digits_path_collapse)
 
 CLAIMS = {
     "disentangled_no_better": (disentangled_no_better, "every seed", "cheap"),
@@ -78,6 +83,14 @@ CLAIMS = {
     "so2_sampling": (so2_sampling, "every seed", "cheap"),
     "so2_digit_ring_not_spectral": (so2_digit_ring_not_spectral, "every seed", "cheap"),
     "so2_digit_ring_fourier_better": (so2_digit_ring_fourier_better, "every seed", "cheap"),
+    "factor_floor": (factor_floor, "every seed", "cheap"),
+    "turned_planes_collapse": (turned_planes_collapse, "every seed", "cheap"),
+    "other_plane_follows": (other_plane_follows, "every seed", "cheap"),
+    "stripes_follow": (stripes_follow, "every seed", "cheap"),
+    "mlp_shift_torus": (mlp_shift_torus, "every seed", "cheap"),
+    "digits_shift_better": (digits_shift_better, "every seed", "slow"),
+    "digits_disentangled_better": (digits_disentangled_better, "every seed", "slow"),
+    "digits_path_collapse": (digits_path_collapse, "every seed", "slow"),
 }
 
 
@@ -85,3 +98,4 @@ CLAIMS = {
 HELPERS = {"keep", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
 HELPERS |= {"so2_defect_runs", "so2_digits_closed_form"}
+HELPERS |= {"factor_run", "factor_runs", "FactorRun", "digits_experiment"}
