@@ -12,7 +12,7 @@ argument (claims.shift_linear_z16(0, run=run)) and trains it when not given; the
 trains what each claim needs (common.needs) once per seed. Files: common.py (Claim, needs,
 the shared table), supervised.py (models trained with g), unlabelled.py (chapter 08).
 """
-from .common import Claim, keep, table  # noqa: F401
+from .common import Claim, table  # noqa: F401
 from .supervised import (  # noqa: F401 (the names chapters and the sweep call)
     chapter02_runs, floors_settled, disentangled_no_better, shift_linear_z16, mlp_shift_z16,
     linear_shift_exact, linear_shift_error, exactness, linear_shift_hard, shapes_run,
@@ -95,7 +95,7 @@ CLAIMS = {
 
 
 # Functions of this module a chapter may call that are not claims.
-HELPERS = {"keep", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
+HELPERS = {"chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
 HELPERS |= {"so2_defect_runs", "so2_digits_closed_form"}
 HELPERS |= {"factor_run", "factor_runs", "FactorRun", "digits_experiment"}

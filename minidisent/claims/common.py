@@ -3,8 +3,7 @@ when it is not given, so that the sweep trains it once and hands it over), the b
 helpers, and the results table every claim about it reads.
 
 A claim function is f(seed, **trained) -> Claim: a chapter hands over what it trained
-(claims.shift_linear_z16(0, run=run)); given nothing, f trains it itself. keep / kept, the
-older cache, remain for the claims of chapters 03 and 07 until they take arguments too."""
+(claims.shift_linear_z16(0, run=run)); given nothing, f trains it itself."""
 from collections import namedtuple
 
 from .. import results
@@ -20,22 +19,6 @@ class Claim(namedtuple("Claim", "name value bound holds")):
 
 
 PLAIN = False  # --plain: the linear shift recipes without whitening
-KEPT = {}  # (what, seed, ...) -> a trained result the claims share
-
-
-def keep(key, value):
-    """Store a result the claims would otherwise train: a chapter that has trained it at its
-    seed hands it over, e.g. keep(("table", 0), table) or keep(("defect mlp", 0), run).
-    The key names what the claim functions would compute under it (see each function)."""
-    KEPT[key] = value
-
-
-def kept(key, compute):
-    if key not in KEPT:
-        KEPT[key] = compute()
-    return KEPT[key]
-
-
 def needs(**trainers):
     """Decorator: f(seed, name=None, ...) trains `name` with trainers[name](seed) when not
     given. The sweep reads f.needs and trains each (trainer, seed) once for all claims."""
