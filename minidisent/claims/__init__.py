@@ -23,6 +23,10 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_run, weak_free_run, weak_free, weak_anchors, weak_exact, weak_vs_supervised,
     weak_2d_run, weak_2d, weak_2d_exact, weak_anchors_32, weak_anchors_16, weak_anchors_8,
     weak_anchors_0)
+from .sequences import (  # noqa: F401 (chapter 12)
+    sequence_run, held_out, sequence_irreps_digits, sequence_irreps_signals, sequence_homomorphism_digits,
+    sequence_homomorphism_signals, sequence_torus_not_representation, sequence_extrapolation,
+    sequence_learned_drifts, sequence_defect, sequence_unconstrained, sequence_stabilizer)
 
 CLAIMS = {
     "disentangled_no_better": (disentangled_no_better, "every seed", "cheap"),
@@ -54,9 +58,20 @@ CLAIMS = {
     "weak_vs_supervised": (weak_vs_supervised, "every seed", "slow"),
     "weak_2d": (weak_2d, "every seed", "slow"),
     "weak_2d_exact": (weak_2d_exact, "rate", "slow"),
+    "sequence_irreps_digits": (sequence_irreps_digits, "rate", "cheap"),
+    "sequence_irreps_signals": (sequence_irreps_signals, "rate", "cheap"),
+    "sequence_homomorphism_digits": (sequence_homomorphism_digits, "rate", "cheap"),
+    "sequence_homomorphism_signals": (sequence_homomorphism_signals, "rate", "cheap"),
+    "sequence_torus_not_representation": (sequence_torus_not_representation, "every seed", "cheap"),
+    "sequence_extrapolation": (sequence_extrapolation, "every seed", "cheap"),
+    "sequence_learned_drifts": (sequence_learned_drifts, "every seed", "cheap"),
+    "sequence_defect": (sequence_defect, "every seed", "cheap"),
+    "sequence_unconstrained": (sequence_unconstrained, "every seed", "cheap"),
+    "sequence_stabilizer": (sequence_stabilizer, "every seed", "cheap"),
 }
 
 
 # Functions of this module a chapter may call that are not claims.
 HELPERS = {"keep", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
+HELPERS |= {"sequence_run", "held_out"}

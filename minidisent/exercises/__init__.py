@@ -13,3 +13,4 @@ solutions stubbed out (see `student_copies.py`, which also says which outputs ar
 """
 from .chapters_1_4 import check_1_1, check_1_2, check_1_3, check_2_1, check_2_2, check_3_1, check_3_2, check_4_1, check_4_2, check_4_3  # noqa: F401
 from .chapters_5_11 import check_5_1, check_5_2, check_6_1, check_6_2, check_7_1, check_7_2, check_8_1, check_8_2, check_8_3, check_9_1, check_9_2, check_10_1, check_10_2, check_11_1, check_11_2  # noqa: F401
+from .chapter_12 import check_12_1, check_12_2  # noqa: F401
