@@ -121,7 +121,8 @@ def equivariant_params(seq, group, rng):
     representation, w random), which commutes with every ρ(h); so H(h·x) = ρ(h) H(x) and
     the family is ρ itself. The decoder is the least-squares inverse of the encoder."""
     if seq.kind != "linear" or seq.rows != group.n_pixels or not group.commutative:
-        raise ValueError(f"seq: expected a linear model with rows = {group.n_pixels} for a commutative "
+        raise ValueError(f"seq: expected a linear model with rows = {group.n_pixels} for a "
+                         f"commutative "
                          f"group, got {seq.kind} with rows {seq.rows} ({group.name})")
     rho = representations.pixel_matrices(group)  # (|G|, n, n)
     B = onp.tensordot(rng.normal(size=(seq.columns, group.order)), rho, axes=1)  # (m, n, n)

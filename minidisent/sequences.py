@@ -37,14 +37,16 @@ def sequences(group, X, rng, frames, elements=None, each=False):
     if _checks.positive("frames", frames, integer=True) < 2:
         raise ValueError(f"frames: expected at least 2 frames (one transition), got {frames}")
     if len(X) * frames * group.n_pixels > _checks.CHUNK * 16:
-        raise ValueError(f"X: {len(X)} sequences of {frames} frames of {group.n_pixels} pixels are more "
+        raise ValueError(f"X: {len(X)} sequences of {frames} frames of {group.n_pixels} pixels "
+                         f"are more "
                          f"than {_checks.CHUNK * 16} numbers; use fewer")
     choices = onp.arange(group.order) if elements is None else \
         _checks.elements("elements", elements, group.order)
     if choices.size == 0:
         raise ValueError("elements: expected at least one group element to draw from, got none")
     if each and len(choices) != len(X):
-        raise ValueError(f"elements: expected one element per sequence ({len(X)}), got {len(choices)}")
+        raise ValueError(f"elements: expected one element per sequence ({len(X)}), "
+                         f"got {len(choices)}")
     g = choices if each else choices[rng.integers(0, len(choices), size=len(X))]
     out = [X]
     for _ in range(frames - 1):
@@ -77,7 +79,8 @@ def task(name, count, rng, held_out=False):
     images = digits.load()[0]
     pool = images[1000:] if held_out else images[:1000]
     if 2 * count > len(pool):
-        raise ValueError(f"count: expected at most {len(pool) // 2} digits of each kind, got {count}")
+        raise ValueError(f"count: expected at most {len(pool) // 2} digits of each kind, "
+                         f"got {count}")
     rings = sampling.polar(pool[rng.permutation(len(pool))[:2 * count]], 1, 8, r_max=2.5)
     return G, rings[:count], data.symmetric_images(G, rings[count:], rng)
 
@@ -217,7 +220,8 @@ def transition_mlp(seq, hidden=64):
 
     def step(params, H2):
         B = H2.shape[0]
-        hid = np.tanh(np.reshape(H2, (B, 2 * L)) @ params["transition_w0"] + params["transition_b0"])
+        hid = np.tanh(np.reshape(H2, (B, 2 * L)) @ params["transition_w0"]
+                      + params["transition_b0"])
         change = hid @ params["transition_w1"] + params["transition_b1"]
         return H2[:, 1] + np.reshape(change, (B, seq.rows, seq.columns))
 
@@ -238,7 +242,8 @@ def learned_rollout(step, params, H, steps):
 FORMS = ("free", "disentangled", "learned")
 
 
-def predicted(seq, params, S, conditioning, form="free", ridge=1e-3, planes=1, steps=None, step=None):
+def predicted(seq, params, S, conditioning, form="free", ridge=1e-3, planes=1, steps=None,
+              step=None):
     """Codes of the frames after the conditioning ones: S (B, F, *shape) -> (H (B, F, a, m),
     predicted codes (B, steps, a, m), steps default F - conditioning). form: "free" (M*),
     "disentangled" (M* with `planes` rotation planes), "learned" (`step` of transition_mlp)."""
@@ -312,7 +317,8 @@ def check_form(seq, conditioning, form, planes=1, step=None):
         if 2 * planes > seq.rows:
             raise ValueError(f"planes: expected at most rows // 2 = {seq.rows // 2}, got {planes}")
     if form == "learned" and not callable(step):
-        raise TypeError("step: expected the step function of transition_mlp(seq) for form 'learned', "
+        raise TypeError("step: expected the step function of transition_mlp(seq) for form "
+                        "'learned', "
                         f"got {type(step).__name__}")
 
 
@@ -320,9 +326,11 @@ def check_sequences(name, S, shape, frames):
     """S a float array (B, F, *shape) with F >= frames, finite."""
     if not isinstance(S, onp.ndarray) or S.ndim != len(shape) + 2:
         got = f"shape {S.shape}" if isinstance(S, onp.ndarray) else type(S).__name__
-        raise ValueError(f"{name}: expected sequences (B, F, {', '.join(map(str, shape))}), got {got}")
+        raise ValueError(f"{name}: expected sequences (B, F, {', '.join(map(str, shape))}), "
+                         f"got {got}")
     _checks.images(name, S.reshape((-1,) + S.shape[2:]), shape)
     if S.shape[1] < frames:
-        raise ValueError(f"{name}: expected at least {frames} frames per sequence (the conditioning "
+        raise ValueError(f"{name}: expected at least {frames} frames per sequence "
+                         f"(the conditioning "
                          f"frames and one to predict), got {S.shape[1]}")
     return S

@@ -23,7 +23,7 @@ def test_frames_are_powers_of_g():
 
 
 def test_transition_is_least_squares_without_ridge():
-    H = np.random.default_rng(1).normal(size=(3, 5, 6, 3))  # 4 transitions of 3 columns: 12 > 6 rows
+    H = np.random.default_rng(1).normal(size=(3, 5, 6, 3))  # 4 transitions x 3 columns > 6 rows
     M = sequences.transition(H, ridge=0.0)
     for b in range(3):
         P = np.concatenate(list(H[b, :-1]), axis=1)
@@ -48,8 +48,9 @@ def test_gradient_of_the_loss(form):
         params.update(init(rng))
     objective = sequences.loss(seq, conditioning=3, form=form, step=step)
     keys = sorted(params)
-    check_grads(lambda *values: objective(dict(zip(keys, values)), (S[:6],)), modes=["rev"], order=1)(
-        *[params[k] for k in keys])
+    def value(*values):
+        return objective(dict(zip(keys, values)), (S[:6],))
+    check_grads(value, modes=["rev"], order=1)(*[params[k] for k in keys])
 
 
 def test_plane_angle_is_the_best_of_a_scan():
@@ -59,8 +60,9 @@ def test_plane_angle_is_the_best_of_a_scan():
     for b in range(4):
         for i in range(2):
             u, w = H[b, :-1, 2 * i:2 * i + 2], H[b, 1:, 2 * i:2 * i + 2]
-            loss = [np.sum((w - np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ u) ** 2)
-                    for t in angles]
+            c, s_ = np.cos(angles), np.sin(angles)
+            rotations = np.array([[c, -s_], [s_, c]])
+            loss = [np.sum((w - R @ u) ** 2) for R in np.moveaxis(rotations, 2, 0)]
             best = angles[int(np.argmin(loss))]
             assert abs(np.angle(np.exp(1j * (np.arctan2(sin[b, i], cos[b, i]) - best)))) < 1e-3
     M = sequences.disentangled_transition(H, planes=2)
@@ -77,10 +79,13 @@ def test_fold_undoes_the_whitening():
         W, W_inverse = sequences.whitening(S)
         white = sequences.whiten(S, W)
         folded = sequences.fold(seq, params, W, W_inverse)
-        np.testing.assert_allclose(sequences.codes(seq, folded, S), sequences.codes(seq, params, white), atol=1e-9)
+        np.testing.assert_allclose(sequences.codes(seq, folded, S),
+                                   sequences.codes(seq, params, white),
+                                   atol=1e-9)
         H = sequences.codes(seq, params, white)
         np.testing.assert_allclose(sequences.decode(seq, folded, H),
-                                   sequences.whiten(sequences.decode(seq, params, H), W_inverse), atol=1e-9)
+                                   sequences.whiten(sequences.decode(seq, params, H), W_inverse),
+                                   atol=1e-9)
 
 
 def test_reading_an_exactly_equivariant_code():
@@ -94,7 +99,8 @@ def test_reading_an_exactly_equivariant_code():
     np.testing.assert_allclose(maps, rho, atol=1e-6)
     assert sequence_reading.homomorphism_error(G, maps) < 1e-10
     frequency, strength, residual = sequence_reading.blocks(G, maps)
-    assert sorted(frequency.tolist()) == list(range(8)) and strength.min() > 1 - 1e-6 and residual < 1e-10
+    assert sorted(frequency.tolist()) == list(range(8))
+    assert strength.min() > 1 - 1e-6 and residual < 1e-10
 
 
 def test_training_lowers_the_loss():
@@ -156,7 +162,8 @@ def test_exercise_checkers(capsys):
         exercises.check_12_1(mutating)
     with pytest.raises(AssertionError, match="expected M of shape"):
         exercises.check_12_1(lambda H: np.zeros((3, 3)))
-    exercises.check_12_2(lambda n, p, g: float(sum(np.cos(2 * np.pi * f * g / n) for f in range(n) if f * p % n == 0)))
+    exercises.check_12_2(lambda n, p, g: float(sum(np.cos(2 * np.pi * f * g / n)
+                                                   for f in range(n) if f * p % n == 0)))
     with pytest.raises(AssertionError, match="Exercise 12.2") as failure:
         exercises.check_12_2(lambda n, p, g: float(p))
     with pytest.raises(AssertionError, match="expected a number"):

@@ -24,8 +24,8 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_2d_run, weak_2d, weak_2d_exact, weak_anchors_32, weak_anchors_16, weak_anchors_8,
     weak_anchors_0)
 from .sequences import (  # noqa: F401 (chapter 12)
-    sequence_run, held_out, sequence_irreps_digits, sequence_irreps_signals, sequence_homomorphism_digits,
-    sequence_homomorphism_signals, sequence_torus_not_representation, sequence_extrapolation,
+    sequence_run, held_out, sequence_irreps_digits, sequence_irreps_signals,
+    sequence_homomorphism_digits, sequence_homomorphism_signals, sequence_torus_not_representation, sequence_extrapolation,
     sequence_learned_drifts, sequence_defect, sequence_unconstrained, sequence_stabilizer)
 
 CLAIMS = {

@@ -21,18 +21,20 @@ def check_12_1(solve_transition):
         expected = _lstsq_transition(H)  # computed before the answer sees H
         given = H.copy()
         M = common.array("12.1", "M", solve_transition(given), ndim=2)
-        common.hint(M.shape == (a, a), f"Exercise 12.1: for codes H of shape {H.shape} expected M of shape "
-                    f"({a}, {a}) (it acts on the {a} rows of each H_t), got {M.shape}")
-        common.hint(np.array_equal(given, H), "Exercise 12.1: your function changed the codes it was given; "
+        common.hint(M.shape == (a, a), f"Exercise 12.1: for codes H of shape {H.shape} expected "
+                    f"M of shape ({a}, {a}) (it acts on the {a} rows of each H_t), got {M.shape}")
+        common.hint(np.array_equal(given, H), "Exercise 12.1: your function changed the codes it "
+                    "was given; "
                     "work on a copy (np.array(H)).")
         common.hint(np.all(np.isfinite(M)), "Exercise 12.1: your M holds NaN or inf.")
         residual = sum(np.sum((H[t + 1] - M @ H[t]) ** 2) for t in range(T - 1))
         best = sum(np.sum((H[t + 1] - expected @ H[t]) ** 2) for t in range(T - 1))
-        common.hint(residual <= best + 1e-8 * (1 + best), f"Exercise 12.1: for T={T}, a={a}, m={m} your M "
-                    "leaves a larger residual Σ_t ‖H_(t+1) − M H_t‖² than the least-squares map: use every "
-                    "transition, and the normal equations K C⁻¹ with C = Σ H_t H_tᵀ, K = Σ H_(t+1) H_tᵀ (§2).")
-        common.hint(np.allclose(M, expected, atol=1e-8), f"Exercise 12.1: for T={T}, a={a}, m={m} your M fits "
-                    "as well as the least-squares map but is another one; without a ridge it is unique here.")
+        where = f"Exercise 12.1: for T={T}, a={a}, m={m} your M"
+        common.hint(residual <= best + 1e-8 * (1 + best), f"{where} leaves a larger residual "
+                    "Σ_t ‖H_(t+1) − M H_t‖² than the least-squares map: use every transition, and "
+                    "the normal equations K C⁻¹ with C = Σ H_t H_tᵀ, K = Σ H_(t+1) H_tᵀ (§2).")
+        common.hint(np.allclose(M, expected, atol=1e-8), f"{where} fits as well as the "
+                    "least-squares map but is another one; without a ridge it is unique here.")
     common.passed("12.1", "M* equals numpy.linalg.lstsq on three shapes, the codes untouched")
 
 
@@ -55,9 +57,11 @@ def check_12_2(sequence_trace):
         expected[n, p, g] = np.trace(_lstsq_transition(H))
     for (n, p, g), value in expected.items():
         answer = sequence_trace(n, p, g)
-        common.hint(isinstance(answer, (int, float, np.integer, np.floating)) and not isinstance(answer, bool),
+        number = isinstance(answer, (int, float, np.integer, np.floating))
+        common.hint(number and not isinstance(answer, bool),
                     f"Exercise 12.2: expected a number (the trace), got {type(answer).__name__}")
-        common.hint(abs(answer - value) < 1e-6, f"Exercise 12.2: for n={n}, p={p}, g={g} your trace {answer:g} "
-                    "is not tr M*: M* is 0 off the span of the codes, which hold only the irreps the "
+        common.hint(abs(answer - value) < 1e-6, f"Exercise 12.2: for n={n}, p={p}, g={g} your "
+                    f"trace {answer:g} is not tr M*: M* is 0 off the span of the codes, which hold "
+                    "only the irreps the "
                     "stabilizer fixes; add their characters at g (§6).")
     common.passed("12.2", "tr M* equals the trace of M* solved from exact codes, on 7 (n, p, g)")
