@@ -25,7 +25,8 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_anchors_0)
 from .sequences import (  # noqa: F401 (chapter 12)
     sequence_run, held_out, sequence_irreps_digits, sequence_irreps_signals,
-    sequence_homomorphism_digits, sequence_homomorphism_signals, sequence_torus_not_representation, sequence_extrapolation,
+    sequence_homomorphism_digits, sequence_homomorphism_signals, sequence_blocks_signals,
+    sequence_torus_not_representation, sequence_extrapolation,
     sequence_learned_drifts, sequence_defect, sequence_unconstrained, sequence_stabilizer)
 
 CLAIMS = {
@@ -58,10 +59,11 @@ CLAIMS = {
     "weak_vs_supervised": (weak_vs_supervised, "every seed", "slow"),
     "weak_2d": (weak_2d, "every seed", "slow"),
     "weak_2d_exact": (weak_2d_exact, "rate", "slow"),
-    "sequence_irreps_digits": (sequence_irreps_digits, "rate", "cheap"),
+    "sequence_irreps_digits": (sequence_irreps_digits, "every seed", "cheap"),
     "sequence_irreps_signals": (sequence_irreps_signals, "rate", "cheap"),
-    "sequence_homomorphism_digits": (sequence_homomorphism_digits, "rate", "cheap"),
+    "sequence_homomorphism_digits": (sequence_homomorphism_digits, "every seed", "cheap"),
     "sequence_homomorphism_signals": (sequence_homomorphism_signals, "rate", "cheap"),
+    "sequence_blocks_signals": (sequence_blocks_signals, "rate", "cheap"),
     "sequence_torus_not_representation": (sequence_torus_not_representation, "every seed", "cheap"),
     "sequence_extrapolation": (sequence_extrapolation, "every seed", "cheap"),
     "sequence_learned_drifts": (sequence_learned_drifts, "every seed", "cheap"),

@@ -5,16 +5,18 @@ import numpy as np
 from .. import defect, learned, representations, sequence_reading, sequences
 from . import common
 
-CONDITIONING, ROWS, COLUMNS, ROLLED = 4, None, 4, 6  # rows: |G| of the task (the pixels)
+CONDITIONING, COLUMNS, ROLLED = 4, 4, 6  # rows: n_pixels of the task (|G| here)
+STEPS = {"free": 1000, "learned": 500, "disentangled": 500}  # Adam steps of sequences.fit
 
 
-def sequence_run(seed, task="signals", form="free", generic_only=False, kind="linear"):
+def sequence_run(seed, task="signals", form="free", generic_only=False, kind="linear", steps=None):
     """Chapter 12's model on a task (sequences.TASKS) at this seed: 256 generic and 256
     symmetric images (generic only if generic_only) as sequences of CONDITIONING + 1 frames
-    (+ 2 for form "learned", which is trained to roll out two frames), rows = n_pixels,
-    COLUMNS columns, trained by sequences.fit (whitened, except the disentangled form: the
-    frames' own spectrum picks its plane). Held out: 8 generic sequences per element of
-    CONDITIONING + ROLLED frames, and 64 symmetric ones of CONDITIONING + 1 frames.
+    (+ 2 for form "learned", which is trained to roll out three frames), rows = n_pixels,
+    COLUMNS columns, trained by sequences.fit for STEPS[form] steps (or `steps`; whitened, except the
+    disentangled form: the frames' own spectrum picks its plane). Held out: 8 generic
+    sequences per element of CONDITIONING + ROLLED frames, and 64 symmetric ones of
+    CONDITIONING + 1 frames.
     Returns a dict: group, seq, params, step, history, test (S, g), symmetric (S, g, X)."""
     rng = np.random.default_rng(seed)
     G, generic, symmetric = sequences.task(task, 256, rng)
@@ -24,6 +26,7 @@ def sequence_run(seed, task="signals", form="free", generic_only=False, kind="li
                else dict(hidden=(64,), gain=0.5))
     seq = sequences.model(kind, G.shape, G.n_pixels, COLUMNS, **options)
     params, history, step = sequences.fit(seq, S, CONDITIONING, form, seed=seed,
+                                          steps=STEPS[form] if steps is None else steps,
                                           whitened=form != "disentangled")
     return dict(group=G, seq=seq, params=params, step=step, history=history, form=form,
                 **held_out(G, task, rng))
@@ -78,13 +81,24 @@ def sequence_homomorphism_signals(seed, run=None):
         run["group"], family(run)), 0.01)
 
 
+def sequence_blocks_signals(seed, run=None):
+    """Z_8 signals: one random combination of the learned family diagonalises every M*(g)
+    (off-diagonal share below 0.01) and its eigenvectors carry each frequency once, each with
+    strength at least 0.9: the largest of (off-diagonal share, 1 − weakest strength, 1 if a
+    frequency is missing or doubled)."""
+    run = sequence_run(seed) if run is None else run
+    frequency, strength, residual = sequence_reading.blocks(run["group"], family(run))
+    wrong = float(sorted(frequency.tolist()) != list(range(run["group"].order)))
+    return common.below("sequence_blocks_signals", max(residual, 1 - strength.min(), wrong), 0.1)
+
+
 def sequence_torus_not_representation(seed, run=None):
     """Z_3 x Z_3 translations: every element has order 3, so a sequence shows 3 images; the
     per-sequence M* predicts well but the pooled family is no representation (homomorphism
-    error above 0.1)."""
+    error above 0.3)."""
     run = sequence_run(seed, "torus") if run is None else run
     return common.above("sequence_torus_not_representation",
-                        sequence_reading.homomorphism_error(run["group"], family(run)), 0.1)
+                        sequence_reading.homomorphism_error(run["group"], family(run)), 0.3)
 
 
 def rolled(run):
@@ -96,17 +110,17 @@ def rolled(run):
 
 def sequence_extrapolation(seed, run=None):
     """Z_8 signals, linear encoder: M*^k rolled out 6 frames past the conditioning ones keeps
-    every frame's error below 0.3."""
+    every frame's error below 0.1."""
     run = sequence_run(seed) if run is None else run
-    return common.below("sequence_extrapolation", float(np.max(rolled(run))), 0.3)
+    return common.below("sequence_extrapolation", float(np.max(rolled(run))), 0.1)
 
 
 def sequence_learned_drifts(seed, run=None, learned_run=None):
     """The learned transition (an MLP on the two latest codes) against M*, same data: at the
-    6th rolled-out frame its error is over 3 times M*'s."""
+    6th rolled-out frame its error is over 10 times M*'s."""
     run = sequence_run(seed) if run is None else run
     learned_run = sequence_run(seed, form="learned") if learned_run is None else learned_run
-    return common.above("sequence_learned_drifts", rolled(learned_run)[-1] / rolled(run)[-1], 3)
+    return common.above("sequence_learned_drifts", rolled(learned_run)[-1] / rolled(run)[-1], 10)
 
 
 def symmetric_ratio(run):
@@ -129,9 +143,9 @@ def sequence_defect(seed, run=None):
 
 def sequence_unconstrained(seed, run=None):
     """The free M* (trained on generic and symmetric sequences) on the same kind of symmetric
-    sequences: below 5% of the orbit lower bound."""
+    sequences: below 0.1% of the orbit lower bound."""
     run = sequence_run(seed) if run is None else run
-    return common.below("sequence_unconstrained", symmetric_ratio(run), 0.05)
+    return common.below("sequence_unconstrained", symmetric_ratio(run), 1e-3)
 
 
 def sequence_stabilizer(seed):
