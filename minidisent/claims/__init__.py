@@ -26,7 +26,7 @@ from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
 from .sequences import (  # noqa: F401 (chapter 12)
     sequence_run, held_out, sequence_irreps_digits, sequence_irreps_signals,
     sequence_homomorphism_digits, sequence_homomorphism_signals, sequence_blocks_signals,
-    sequence_torus_not_representation, sequence_extrapolation,
+    sequence_torus_not_representation, sequence_extrapolation, sequence_mlp_extrapolation,
     sequence_learned_drifts, sequence_defect, sequence_unconstrained, sequence_stabilizer)
 
 CLAIMS = {
@@ -66,6 +66,7 @@ CLAIMS = {
     "sequence_blocks_signals": (sequence_blocks_signals, "rate", "cheap"),
     "sequence_torus_not_representation": (sequence_torus_not_representation, "every seed", "cheap"),
     "sequence_extrapolation": (sequence_extrapolation, "every seed", "cheap"),
+    "sequence_mlp_extrapolation": (sequence_mlp_extrapolation, "every seed", "cheap"),
     "sequence_learned_drifts": (sequence_learned_drifts, "every seed", "cheap"),
     "sequence_defect": (sequence_defect, "every seed", "cheap"),
     "sequence_unconstrained": (sequence_unconstrained, "every seed", "cheap"),

@@ -115,6 +115,13 @@ def sequence_extrapolation(seed, run=None):
     return common.below("sequence_extrapolation", float(np.max(rolled(run))), 0.1)
 
 
+def sequence_mlp_extrapolation(seed, run=None):
+    """Z_8 signals, the MLP encoder (one hidden layer of 64, 500 steps), free M*: every one of
+    the 6 rolled-out frames below 0.1."""
+    run = sequence_run(seed, kind="mlp", steps=500) if run is None else run
+    return common.below("sequence_mlp_extrapolation", float(np.max(rolled(run))), 0.1)
+
+
 def sequence_learned_drifts(seed, run=None, learned_run=None):
     """The learned transition (an MLP on the two latest codes) against M*, same data: at the
     6th rolled-out frame its error is over 10 times M*'s."""
