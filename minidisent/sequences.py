@@ -12,7 +12,7 @@ conditioning codes' columns; on S⊥ the ridge makes it 0.
 
 `disentangled_transition` confines M* to the disentangled form: one 2×2 rotation per cyclic
 factor on rows (0, 1), (2, 3), ..., its angle solved per sequence in closed form, identity
-elsewhere. `learned_transition` is the baseline: an MLP on the two latest codes.
+elsewhere. `transition_mlp` is the baseline: an MLP on the two latest codes.
 Reading what was learned (characters, blocks, homomorphism, extrapolation): sequence_reading.py.
 """
 from collections import namedtuple
@@ -38,8 +38,7 @@ def sequences(group, X, rng, frames, elements=None, each=False):
         raise ValueError(f"frames: expected at least 2 frames (one transition), got {frames}")
     if len(X) * frames * group.n_pixels > _checks.CHUNK * 16:
         raise ValueError(f"X: {len(X)} sequences of {frames} frames of {group.n_pixels} pixels "
-                         f"are more "
-                         f"than {_checks.CHUNK * 16} numbers; use fewer")
+                         f"are more than {_checks.CHUNK * 16} numbers; use fewer")
     choices = onp.arange(group.order) if elements is None else \
         _checks.elements("elements", elements, group.order)
     if choices.size == 0:
@@ -55,6 +54,7 @@ def sequences(group, X, rng, frames, elements=None, each=False):
 
 
 TASKS = ("signals", "torus", "digits")
+MAX_COUNT = 100_000  # images of each kind a task draws
 
 
 def task(name, count, rng, held_out=False):
@@ -66,7 +66,8 @@ def task(name, count, rng, held_out=False):
                data.symmetric_images of other digits."""
     if name not in TASKS:
         raise ValueError(f"name: expected one of {TASKS}, got {name!r}")
-    _checks.positive("count", count, integer=True)
+    if _checks.positive("count", count, integer=True) > MAX_COUNT:
+        raise ValueError(f"count: expected at most {MAX_COUNT} images of each kind, got {count}")
     _checks.generator("rng", rng)
     if name == "signals":
         return (groups.cyclic(8), data.random_signals(8, count, rng),
@@ -103,6 +104,9 @@ def whitening(S, floor=1e-6):
     Training on whitened frames and folding W back (fold) is a change of variables of a
     linear first layer: it weighs every direction of the data alike, so the weak ones are
     learned as fast as the strong ones."""
+    if not isinstance(S, onp.ndarray) or S.ndim < 3:
+        raise ValueError(f"S: expected sequences (B, F, *shape), got {type(S).__name__} "
+                         f"of shape {onp.shape(S)}")
     flat = onp.reshape(check_sequences("S", S, S.shape[2:], 2), (-1, int(onp.prod(S.shape[2:]))))
     values, vectors = onp.linalg.eigh(flat.T @ flat / len(flat))
     values = onp.maximum(values, floor * values.max())

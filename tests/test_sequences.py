@@ -136,6 +136,12 @@ def test_bad_input():
         sequences.whitening(bad)
     with pytest.raises(ValueError, match="every element"):
         sequence_reading.family(seq, seq.autoencoder.init(rng), S[:2], g[:2], G)
+    with pytest.raises(ValueError, match="count: expected at most"):
+        sequences.task("signals", 10 ** 9, rng)
+    with pytest.raises(ValueError, match="S: expected sequences"):
+        sequences.whitening([[1.0, 2.0]])
+    with pytest.raises(ValueError, match="elements: expected one element per sequence"):
+        sequences.sequences(G, S[:, 0], rng, 3, elements=[0, 1], each=True)
     with pytest.raises(ValueError, match="name: expected one of"):
         sequences.task("sphere", 4, rng)
     with pytest.raises(ValueError, match="maps: expected shape"):
