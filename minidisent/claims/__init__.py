@@ -36,6 +36,11 @@ from .factors import (  # noqa: F401 (the names chapter 07 and the sweep call)
     other_plane_follows, stripes_follow,
     mlp_shift_torus, digits_experiment, digits_shift_better, digits_disentangled_better,
     digits_path_collapse)
+from .sequences import (  # noqa: F401 (chapter 12)
+    sequence_run, held_out, sequence_irreps_digits, sequence_irreps_signals,
+    sequence_homomorphism_digits, sequence_homomorphism_signals, sequence_blocks_signals,
+    sequence_torus_not_representation, sequence_extrapolation, sequence_mlp_extrapolation,
+    sequence_learned_drifts, sequence_defect, sequence_unconstrained, sequence_stabilizer)
 
 CLAIMS = {
     "disentangled_no_better": (disentangled_no_better, "every seed", "cheap"),
@@ -91,6 +96,18 @@ CLAIMS = {
     "digits_shift_better": (digits_shift_better, "every seed", "slow"),
     "digits_disentangled_better": (digits_disentangled_better, "every seed", "slow"),
     "digits_path_collapse": (digits_path_collapse, "every seed", "slow"),
+    "sequence_irreps_digits": (sequence_irreps_digits, "every seed", "cheap"),
+    "sequence_irreps_signals": (sequence_irreps_signals, "rate", "cheap"),
+    "sequence_homomorphism_digits": (sequence_homomorphism_digits, "every seed", "cheap"),
+    "sequence_homomorphism_signals": (sequence_homomorphism_signals, "rate", "cheap"),
+    "sequence_blocks_signals": (sequence_blocks_signals, "rate", "cheap"),
+    "sequence_torus_not_representation": (sequence_torus_not_representation, "every seed", "cheap"),
+    "sequence_extrapolation": (sequence_extrapolation, "every seed", "cheap"),
+    "sequence_mlp_extrapolation": (sequence_mlp_extrapolation, "every seed", "cheap"),
+    "sequence_learned_drifts": (sequence_learned_drifts, "every seed", "cheap"),
+    "sequence_defect": (sequence_defect, "every seed", "cheap"),
+    "sequence_unconstrained": (sequence_unconstrained, "every seed", "cheap"),
+    "sequence_stabilizer": (sequence_stabilizer, "every seed", "cheap"),
 }
 
 
@@ -99,3 +116,4 @@ HELPERS = {"chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
 HELPERS |= {"so2_defect_runs", "so2_digits_closed_form"}
 HELPERS |= {"factor_run", "factor_runs", "FactorRun", "digits_experiment"}
+HELPERS |= {"sequence_run", "held_out"}

@@ -27,4 +27,5 @@ from .chapter_08 import check_8_1, check_8_2, check_8_3  # noqa: F401
 from .chapter_09 import check_9_1, check_9_2  # noqa: F401
 from .chapter_10 import check_10_1, check_10_2  # noqa: F401
 from .chapter_11 import check_11_1, check_11_2  # noqa: F401
+from .chapter_12 import check_12_1, check_12_2  # noqa: F401
 from .chapter_13 import check_13_1, check_13_2  # noqa: F401
