@@ -205,6 +205,16 @@ def _link_unnamed(handle, target):
         os.close(descriptors)
 
 
+def _named_file(target, what):
+    """(descriptor, path) of a new temporary file `.NAME.*.partial` next to target; an OSError
+    naming target (not the temporary name) if the folder refuses it."""
+    folder, name = os.path.split(target)
+    try:
+        return tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")
+    except OSError as error:
+        raise type(error)(error.errno, f"{what}: cannot write into {folder}: {error.strerror}", target) from None
+
+
 def _new_mode(target):
     """The permissions of the file target replaces (kept), or rw-r--r-- for a new file."""
     try:
@@ -257,9 +267,7 @@ def replace_together(contents, what="path"):
             try:
                 for target, content in zip(targets, contents.values()):
                     if handles[target] is None:
-                        folder, name = os.path.split(target)
-                        handles[target], partial[target] = tempfile.mkstemp(
-                            dir=folder, prefix=f".{name}.", suffix=".partial")
+                        handles[target], partial[target] = _named_file(target, what)
                     _write_whole(handles[target], content, _new_mode(target))
                 with signals_held():
                     for target in targets:
