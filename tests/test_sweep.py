@@ -141,7 +141,8 @@ def test_a_cheap_claim_through_the_command_line_writes_its_json(tmp_path):
 def test_sigint_and_sigterm_during_write_leave_a_consistent_pair(pair):
     """A short interrupted-write loop (3 trials of each signal, about 1 s each)."""
     readme, stored, _ = pair
-    code = ("import sys; from minidisent import claims; from minidisent.claims import sweep\n"
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)  # even in a background job\n"
+            "from minidisent import claims; from minidisent.claims import sweep\n"
             "seeds, a = claims.stored(); b = {n: [c._replace(value=c.value + 1) for c in cs] for n, cs in a.items()}\n"
             "print('ready', flush=True)\ni = 0\nwhile True:\n"
             f"    sweep.write(a if i % 2 else b, seeds, readme={str(readme)!r}, stored={str(stored)!r}); i += 1")
