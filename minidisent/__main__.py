@@ -39,9 +39,11 @@ def predictions_figure(table):
     # the symmetric test signal that moves most: largest variance among stabilizer > 1
     sym = int(np.argmax(np.where(group.stabilizer_sizes(x1) > 1, x1.var(axis=1), -np.inf)))
     linear = [r for (kind, _), r in entry.models.items() if kind == "linear"]
-    predicted = [shown(predict(r.model, r.params, r.op, x1[sym:sym + 1], g[sym:sym + 1])[0]) for r in linear]
+    predicted = [shown(predict(r.model, r.params, r.op, x1[sym:sym + 1], g[sym:sym + 1])[0])
+                 for r in linear]
     names = {"identity": "linear, no operator"}
-    fig = plots.predictions(shown(x2[sym]), predicted, [names.get(r.operator, f"linear + {r.operator}") for r in linear],
+    fig = plots.predictions(shown(x2[sym]), predicted,
+                            [names.get(r.operator, f"linear + {r.operator}") for r in linear],
                             title=f"a symmetric signal (stabilizer of order {len(group.stabilizer(x1[sym]))}) shifted by g={g[sym]}: predictions")
     return {"predictions_symmetric.png": fig}
 
@@ -70,7 +72,8 @@ def probe_figure(path=None, n=16, count=128, steps=600, seed=0):
                                 **{**defect.PROBE, "steps": steps})
             for op in ("disentangled", "shift")}
     curves = defect.probe_curves(runs, X, seed=seed)
-    fig = plots.defect_probe(shown(curves["eps"]), {k: shown(v) for k, v in curves["ratio"].items()},
+    fig = plots.defect_probe(shown(curves["eps"]),
+                             {k: shown(v) for k, v in curves["ratio"].items()},
                              {k: shown(v) for k, v in curves["radius"].items()},
                              {k: float(shown(v)) for k, v in curves["typical"].items()})
     fig.suptitle(f"defect probe on {group.name}: MLPs trained {steps} steps with consistency "
@@ -91,7 +94,8 @@ def defect_probe_figure(seed, quick=False):
 def png(fig):
     """A function writing fig as PNG to a binary file: 120 dpi, no "Software" text chunk (the
     bytes depend on the pixels alone, not on the matplotlib version that wrote them)."""
-    return lambda f: fig.savefig(f, format="png", dpi=120, bbox_inches="tight", metadata={"Software": None})
+    return lambda f: fig.savefig(f, format="png", dpi=120, bbox_inches="tight",
+                                 metadata={"Software": None})
 
 
 def write_figures(figures, folder):
@@ -99,8 +103,8 @@ def write_figures(figures, folder):
     file there, then all replaced together (an interruption leaves the old set or the new
     one, never a mix, and no temporary file). Closes the figures. Returns the paths."""
     try:
-        return _files.replace_together({os.path.join(folder, name): png(fig) for name, fig in figures.items()},
-                                       "--figures")
+        files = {os.path.join(folder, name): png(fig) for name, fig in figures.items()}
+        return _files.replace_together(files, "--figures")
     finally:
         for fig in figures.values():
             matplotlib.pyplot.close(fig)
@@ -131,12 +135,14 @@ def _figure_folder(folder):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m minidisent", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=seed_argument, default=0, help="seed of data and training (default 0)")
+    parser.add_argument("--seed", type=seed_argument, default=0,
+                        help="seed of data and training (default 0)")
     parser.add_argument("--full", action="store_true",
                         help="every data set (1D, 2D translations, 90° rotations, both) and the real "
                              "digits of chapter 10, not only 1D")
-    parser.add_argument("--figures", help="folder for the PNGs (default figures/; with --quick none: "
-                                           "a quick run's figures are not the committed ones)")
+    parser.add_argument("--figures", help="folder for the PNGs (default figures/; with --quick "
+                                           "none: a quick run's figures are not the committed "
+                                           "ones)")
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: a tenth of the training steps (not the table's numbers)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -159,11 +165,14 @@ def main(argv=None):
         print(digits.results_table(runs))
 
     if not folder:
-        print(f"\nno figures written (--quick without --figures); total {time.perf_counter() - start:.1f} s")
+        print("\nno figures written (--quick without --figures); "
+              f"total {time.perf_counter() - start:.1f} s")
         return
-    figures = {**predictions_figure(table), **traversal_figures(table), **defect_probe_figure(args.seed, args.quick)}
+    figures = {**predictions_figure(table), **traversal_figures(table),
+               **defect_probe_figure(args.seed, args.quick)}
     paths = write_figures(figures, folder)
-    print(f"\nwrote {', '.join(os.path.relpath(p) for p in paths)}; total {time.perf_counter() - start:.1f} s")
+    print(f"\nwrote {', '.join(os.path.relpath(p) for p in paths)}; "
+          f"total {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

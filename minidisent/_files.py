@@ -142,13 +142,18 @@ def writable_target(path, what="path"):
     except FileNotFoundError:
         mode = None
     if mode is not None and stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, f"{what}: expected a file name to write, got a folder", path)
+        raise IsADirectoryError(errno.EISDIR, f"{what}: expected a file name to write, got a "
+                                "folder", path)
     if not os.path.isdir(folder):
-        raise FileNotFoundError(errno.ENOENT, f"{what}: no folder {folder} to write the file into", path)
+        raise FileNotFoundError(errno.ENOENT, f"{what}: no folder {folder} to write the file into",
+                                path)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise PermissionError(errno.EACCES, f"{what}: cannot write into the folder {folder}", path)
-    if mode is not None and stat.S_ISREG(mode) and not (mode & stat.S_IWUSR and os.access(path, os.W_OK)):
-        raise PermissionError(errno.EACCES, f"{what}: the file is read-only (protected): not replaced", path)
+    protected = mode is not None and stat.S_ISREG(mode) and not (
+        mode & stat.S_IWUSR and os.access(path, os.W_OK))
+    if protected:
+        raise PermissionError(errno.EACCES, f"{what}: the file is read-only (protected): not "
+                              "replaced", path)
     return path
 
 
@@ -212,7 +217,8 @@ def _named_file(target, what):
     try:
         return tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".partial")
     except OSError as error:
-        raise type(error)(error.errno, f"{what}: cannot write into {folder}: {error.strerror}", target) from None
+        raise type(error)(error.errno, f"{what}: cannot write into {folder}: {error.strerror}",
+                          target) from None
 
 
 def _new_mode(target):
@@ -257,7 +263,8 @@ def replace_together(contents, what="path"):
     checks make unlikely, leaves the ones before it replaced and raises.) Returns the paths."""
     targets = [writable_target(path, what) for path in contents]
     if len(set(targets)) < len(targets):
-        raise ValueError(f"{what}: expected different files, got the same one twice: {list(contents)}")
+        raise ValueError(f"{what}: expected different files, got the same one twice: "
+                         f"{list(contents)}")
     handles, partial = {}, {}
     try:
         for target in targets:

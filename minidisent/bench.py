@@ -61,8 +61,8 @@ def run_child(command, env=None):
     """The stdout of command, run like subprocess.run(check=True) but in its own process group,
     which is killed (the child and anything it started) if this process stops waiting for any
     reason: an exception, Ctrl-C, or SIGTERM (main() turns it into SystemExit)."""
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
     try:
         out, err = child.communicate()
     finally:

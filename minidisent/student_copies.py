@@ -60,8 +60,9 @@ def stub_source(source, number, where):
     for number_of_line, line in enumerate(source.split("\n"), 1):
         marker = line.strip()
         if marker not in (BEGIN, END) and _LIKE_MARKER.match(marker):
-            raise ValueError(f"{where}, line {number_of_line}: {marker!r} looks like a solution marker but "
-                             f"is not one: expected exactly {BEGIN!r} or {END!r} alone on its line")
+            raise ValueError(f"{where}, line {number_of_line}: {marker!r} looks like a solution "
+                             f"marker but is not one: expected exactly {BEGIN!r} or {END!r} alone "
+                             "on its line")
         if marker == BEGIN:
             if indent is not None:
                 raise ValueError(f"{where}: nested '{BEGIN}' (the previous region is not closed)")
@@ -148,9 +149,9 @@ def write_student_copies(out_dir, chapters=CHAPTERS):
     originals = {_identity(path): path for path in notebooks}
     for target in texts:
         if _identity(target) in originals:
-            raise ValueError(f"out_dir: {target} is the chapter {originals[_identity(target)]} itself "
-                             "(a hard link or a symbolic link to it): the chapters keep their solutions; "
-                             "nothing written")
+            raise ValueError(f"out_dir: {target} is the chapter {originals[_identity(target)]} "
+                             "itself (a hard link or a symbolic link to it): the chapters keep "
+                             "their solutions; nothing written")
     out.mkdir(parents=True, exist_ok=True)  # only once every notebook has been stubbed
     _check_out_dir(out, out_dir, chapters)  # the folder made may be a link made meanwhile
     return [Path(p) for p in _files.replace_together(texts, "out_dir")]

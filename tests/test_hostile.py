@@ -378,7 +378,8 @@ def test_sigterm_during_a_large_save_leaves_no_temporary(tmp_path):
     134 MB model over and over: the folder holds the whole target or nothing, never a tmp file."""
     target = tmp_path / "m.npz"
     code = ("import sys, numpy as np; from minidisent import groups, models, operators, saving\n"
-            "G = groups.cyclic(8); lin = models.linear(8, 8); meta = saving.describe(lin, operators.shift(G, 8))\n"
+            "G = groups.cyclic(8); lin = models.linear(8, 8)\n"
+            "meta = saving.describe(lin, operators.shift(G, 8))\n"
             "meta['shape'], meta['latent_dim'] = [2048], 4096\n"
             "params = {k: np.ones(s) for k, s in saving.expected_shapes(meta).items()}\n"
             "print('ready', flush=True)\nwhile True:\n"
@@ -426,7 +427,8 @@ def test_sigterm_to_the_benchmark_stops_its_child(tmp_path):
         deadline = time.time() + 10
         while os.path.exists(f"/proc/{child[0]}") and time.time() < deadline:
             time.sleep(0.1)
-        alive = os.path.exists(f"/proc/{child[0]}") and "zombie" not in open(f"/proc/{child[0]}/status").read()
+        status = f"/proc/{child[0]}/status"
+        alive = os.path.exists(status) and "zombie" not in open(status).read()
         assert not alive, f"child {child[0]} of the benchmark still runs"
     finally:
         if bench.poll() is None:
@@ -434,6 +436,8 @@ def test_sigterm_to_the_benchmark_stops_its_child(tmp_path):
 
 
 def test_the_benchmark_cites_what_is_in_the_repository():
-    assert "DESIGN.md" not in bench.__doc__ and "Performance: python -m minidisent.bench" in bench.__doc__
-    readme = open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")).read()
+    assert "DESIGN.md" not in bench.__doc__
+    assert "Performance: python -m minidisent.bench" in bench.__doc__
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    readme = open(os.path.join(root, "README.md")).read()
     assert "## Performance: `python -m minidisent.bench`" in readme

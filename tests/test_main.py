@@ -45,7 +45,8 @@ def figure(title):
 def test_a_negative_seed_is_an_argparse_error_before_any_folder(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main_job.main(["--seed", "-1", "--figures", str(tmp_path / "new")])
-    assert info.value.code == 2 and "--seed: expected a seed from 0 to 2**32 - 1, got -1" in capsys.readouterr().err
+    assert info.value.code == 2
+    assert "--seed: expected a seed from 0 to 2**32 - 1, got -1" in capsys.readouterr().err
     assert not (tmp_path / "new").exists()
 
 
@@ -82,16 +83,18 @@ def test_figures_are_replaced_together_or_not_at_all(tmp_path, monkeypatch):
     monkeypatch.setattr(_files, "_write_whole", fails_at_the_third)
     with pytest.raises(OSError, match="No space"):
         main_job.write_figures({n: figure("new") for n in names}, tmp_path)
-    assert sorted(os.listdir(tmp_path)) == names and all((tmp_path / n).read_bytes() == before[n] for n in names)
+    assert sorted(os.listdir(tmp_path)) == names
+    assert all((tmp_path / n).read_bytes() == before[n] for n in names)
     assert not plt.get_fignums()  # closed on failure too
 
 
 def test_sigterm_while_writing_figures_leaves_one_whole_set_and_no_temporary(tmp_path):
-    """A short interrupted-write loop (4 trials, about 2 s each): old set or new set, never a mix."""
+    """A short interrupted-write loop (4 trials, about 2 s each): old set or new, never a mix."""
     code = ("import sys, matplotlib.pyplot as plt; from minidisent import __main__ as job, _files\n"
             "_files.exit_on_sigterm(); print('ready', flush=True); i = 0\nwhile True:\n"
             "    figs = {}\n    for n in ('a.png', 'b.png', 'c.png'):\n"
-            "        fig, ax = plt.subplots(figsize=(3, 2)); ax.set_title(f'{n} {i % 2}'); figs[n] = fig\n"
+            "        fig, ax = plt.subplots(figsize=(3, 2))\n"
+            "        ax.set_title(f'{n} {i % 2}'); figs[n] = fig\n"
             f"    job.write_figures(figs, {str(tmp_path)!r}); i += 1")
     versions = {}
     for version in (0, 1):

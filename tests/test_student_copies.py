@@ -93,12 +93,14 @@ def test_a_symlink_to_another_file_is_replaced_not_written_through(tmp_path):
     assert not (out / "00_x.ipynb").is_symlink() and solutions(out) == 0
 
 
-@pytest.mark.parametrize("marker", ["###  BEGIN SOLUTION", "### begin solution", "#### BEGIN SOLUTION",
-                                    "###BEGIN SOLUTION", "# BEGIN SOLUTION", "### BEGIN SOLUTION here",
-                                    "### End Solution", "#### END SOLUTION", "### END_SOLUTION"])
+@pytest.mark.parametrize("marker", [
+    "###  BEGIN SOLUTION", "### begin solution", "#### BEGIN SOLUTION", "###BEGIN SOLUTION",
+    "# BEGIN SOLUTION", "### BEGIN SOLUTION here", "### End Solution", "#### END SOLUTION",
+    "### END_SOLUTION"])
 def test_a_near_miss_marker_is_refused_naming_notebook_cell_and_line(marker):
     source = f"def answer(x):\n    {marker}\n    return x * 42"
-    with pytest.raises(ValueError, match=r"05_y\.ipynb, cell 2 \(id solution\), line 2: .*looks like"):
+    where = r"05_y\.ipynb, cell 2 \(id solution\), line 2: .*looks like"
+    with pytest.raises(ValueError, match=where):
         student_copies.student_copy(chapter(source), "05_y.ipynb")
 
 
@@ -147,12 +149,14 @@ def test_one_unwritable_target_leaves_every_old_copy(tmp_path, monkeypatch):
     assert state(out) == before
     monkeypatch.setattr(_files, "_write_whole", real)
     student_copies.write_student_copies(out, new)
-    assert all("new lesson" in (out / n).read_text() for n in os.listdir(out)) and len(os.listdir(out)) == 3
+    assert len(os.listdir(out)) == 3
+    assert all("new lesson" in (out / n).read_text() for n in os.listdir(out))
 
 
 def test_sigterm_while_copying_leaves_old_or_new_copies_and_no_temporary(tmp_path):
     """A short interrupted-write loop (5 trials, about 1 s each)."""
-    old, new = chapters(tmp_path / "old", 11, "old lesson"), chapters(tmp_path / "new", 11, "new lesson")
+    old = chapters(tmp_path / "old", 11, "old lesson")
+    new = chapters(tmp_path / "new", 11, "new lesson")
     out = tmp_path / "out"
     student_copies.write_student_copies(out, old)
     code = ("import sys; from minidisent import _files, student_copies; _files.exit_on_sigterm(); "
@@ -175,4 +179,5 @@ def test_the_command_line_reports_a_refusal_without_a_traceback(tmp_path):
     subprocess.run(["cp", "-al", str(source), str(tmp_path / "students")], check=True)
     done = subprocess.run([sys.executable, "-m", "minidisent.exercises", str(tmp_path / "students"),
                            "--chapters", str(source)], capture_output=True, text=True)
-    assert done.returncode == 1 and done.stderr.startswith("error: out_dir:") and "Traceback" not in done.stderr
+    assert done.returncode == 1 and done.stderr.startswith("error: out_dir:")
+    assert "Traceback" not in done.stderr

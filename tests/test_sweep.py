@@ -37,11 +37,13 @@ def test_write_stores_the_pair_and_reads_back(pair):
     sweep.write(changed, seeds, readme=readme, stored=stored)
     assert claims.stored(stored) == (seeds, changed) and consistent(readme, stored)
     text = readme.read_text()
-    assert text.split(sweep.BEGIN)[0] == open(os.path.join(ROOT, "README.md")).read().split(sweep.BEGIN)[0]
+    original = open(os.path.join(ROOT, "README.md")).read()
+    assert text.split(sweep.BEGIN)[0] == original.split(sweep.BEGIN)[0]
     assert sorted(os.listdir(readme.parent)) == ["README.md", "sweep.json"]
 
 
-@pytest.mark.parametrize("text", ["no markers", f"{sweep.END}\n{sweep.BEGIN}", f"{sweep.BEGIN} {sweep.BEGIN} {sweep.END}",
+@pytest.mark.parametrize("text", ["no markers", f"{sweep.END}\n{sweep.BEGIN}",
+                                  f"{sweep.BEGIN} {sweep.BEGIN} {sweep.END}",
                                   f"only {sweep.BEGIN}"])
 def test_a_readme_without_both_markers_in_order_is_left_untouched(pair, text):
     readme, stored, (seeds, measured) = pair
@@ -72,11 +74,12 @@ def test_a_failure_while_writing_leaves_the_old_pair(pair, monkeypatch):
 
 
 @pytest.mark.parametrize("content, why", [
-    (b"", "not JSON"), (b'{"seeds": [0, 1], "claims": {"x": [', "not JSON"), (b"\xff\xfe", "not JSON"),
-    (b"[1, 2]", "keys list"), (b'{"seeds": [-1], "claims": {}}', "seeds"),
+    (b"", "not JSON"), (b'{"seeds": [0, 1], "claims": {"x": [', "not JSON"),
+    (b"\xff\xfe", "not JSON"), (b"[1, 2]", "keys list"),
+    (b'{"seeds": [-1], "claims": {}}', "seeds"),
     (b'{"seeds": [0], "claims": {"x": [{"name": "x"}]}}', "claim 'x'"),
-    (b'{"seeds": [0, 1], "claims": {"x": [{"name": "x", "value": 1, "bound": "< 2", "holds": true}]}}',
-     "one Claim"),
+    (b'{"seeds": [0, 1], "claims": {"x": [{"name": "x", "value": 1, "bound": "< 2", '
+     b'"holds": true}]}}', "one Claim"),
 ])
 def test_stored_names_the_file_of_a_truncated_or_foreign_sweep(tmp_path, content, why):
     path = tmp_path / "claims_sweep.json"
@@ -96,8 +99,8 @@ def test_stored_refuses_a_missing_file_and_a_fifo_without_blocking(tmp_path):
 
 
 def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "minidisent.claims", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+    return subprocess.run([sys.executable, "-m", "minidisent.claims", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -119,7 +122,8 @@ def test_bad_command_lines_are_argparse_errors_before_any_claim_runs(args, messa
 
 def test_seeds_may_be_comma_or_space_separated():
     parse = lambda words: [s for w in words for s in sweep.seeds_argument(w)]  # noqa: E731
-    assert parse(["11,12,13"]) == parse(["11", "12", "13"]) == parse(["11,12", "13"]) == [11, 12, 13]
+    assert parse(["11,12,13"]) == parse(["11", "12", "13"]) == parse(["11,12", "13"])
+    assert parse(["11,12,13"]) == [11, 12, 13]
     done = cli("--help")
     assert "space- or comma-separated" in done.stdout
 
@@ -127,7 +131,8 @@ def test_seeds_may_be_comma_or_space_separated():
 def test_an_existing_json_target_folder_is_refused_before_the_sweep(tmp_path):
     os.mkdir(tmp_path / "out.json")
     done = cli("--json", str(tmp_path / "out.json"))
-    assert done.returncode == 2 and "--json: expected a file name to write, got a folder" in done.stderr
+    assert done.returncode == 2
+    assert "--json: expected a file name to write, got a folder" in done.stderr
 
 
 def test_a_cheap_claim_through_the_command_line_writes_its_json(tmp_path):
@@ -141,11 +146,14 @@ def test_a_cheap_claim_through_the_command_line_writes_its_json(tmp_path):
 def test_sigint_and_sigterm_during_write_leave_a_consistent_pair(pair):
     """A short interrupted-write loop (3 trials of each signal, about 1 s each)."""
     readme, stored, _ = pair
-    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)  # even in a background job\n"
+    # SIGINT as in a shell (a background job would start with SIGINT ignored)
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "from minidisent import claims; from minidisent.claims import sweep\n"
-            "seeds, a = claims.stored(); b = {n: [c._replace(value=c.value + 1) for c in cs] for n, cs in a.items()}\n"
+            "seeds, a = claims.stored()\n"
+            "b = {n: [c._replace(value=c.value + 1) for c in cs] for n, cs in a.items()}\n"
             "print('ready', flush=True)\ni = 0\nwhile True:\n"
-            f"    sweep.write(a if i % 2 else b, seeds, readme={str(readme)!r}, stored={str(stored)!r}); i += 1")
+            f"    sweep.write(a if i % 2 else b, seeds, readme={str(readme)!r}, "
+            f"stored={str(stored)!r}); i += 1")
     for signal_name, delay in [("SIGINT", 0.1), ("SIGINT", 0.3), ("SIGINT", 0.5),
                                ("SIGTERM", 0.1), ("SIGTERM", 0.3), ("SIGTERM", 0.5)]:
         child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
@@ -153,4 +161,5 @@ def test_sigint_and_sigterm_during_write_leave_a_consistent_pair(pair):
         time.sleep(delay)
         child.send_signal(getattr(signal, signal_name))
         child.wait(timeout=60)
-        assert consistent(readme, stored) and sorted(os.listdir(readme.parent)) == ["README.md", "sweep.json"]
+        assert consistent(readme, stored)
+        assert sorted(os.listdir(readme.parent)) == ["README.md", "sweep.json"]

@@ -7,7 +7,8 @@ of the sweep; "rate": the README gives the pass count instead). The chapters cal
 functions at their own seed and assert them, so a chapter and the sweep cannot disagree.
 
 `python -m minidisent.claims` runs them all at seeds 0-4 (sweep.py: the table, the command
-line; record.py: the stored values, read by stored()). The chapters hand over what they already trained with
+line; record.py: the stored values, read by stored()).
+The chapters hand over what they already trained with
 keep(), so nothing is trained twice. Files: common.py (Claim, keep, the shared table),
 supervised.py (models trained with g), unlabelled.py (chapter 08).
 """

@@ -6,14 +6,15 @@ import os
 from .. import _files
 from .common import Claim
 
-STORED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "claims_sweep.json")
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STORED = os.path.join(PACKAGE, "claims_sweep.json")
 MAX_BYTES = 2 ** 24  # a sweep of every claim at a few seeds is about 30 kB
 
 
 def as_json(measured, seeds):
     """The text of claims_sweep.json: {"seeds": [...], "claims": {name: [Claim as a dict]}}."""
-    return json.dumps({"seeds": list(seeds), "claims": {n: [c._asdict() for c in cs] for n, cs in measured.items()}},
-                      indent=1) + "\n"
+    values = {n: [c._asdict() for c in cs] for n, cs in measured.items()}
+    return json.dumps({"seeds": list(seeds), "claims": values}, indent=1) + "\n"
 
 
 def _claim(entry):
@@ -42,11 +43,13 @@ def stored(path=STORED):
     try:
         saved = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as error:  # truncated, not UTF-8, not JSON
-        raise refuse(f"text that is not JSON ({type(error).__name__}: {str(error)[:100]})") from None
+        why = f"{type(error).__name__}: {str(error)[:100]}"
+        raise refuse(f"text that is not JSON ({why})") from None
     if not isinstance(saved, dict) or set(saved) != {"seeds", "claims"}:
-        raise refuse(f"JSON with the keys {sorted(saved) if isinstance(saved, dict) else type(saved).__name__}")
+        what = sorted(saved) if isinstance(saved, dict) else type(saved).__name__
+        raise refuse(f"JSON with the keys {what}")
     seeds, found = saved["seeds"], saved["claims"]
-    if not isinstance(seeds, list) or not seeds or not all(type(s) is int and s >= 0 for s in seeds):
+    if not (isinstance(seeds, list) and seeds and all(type(s) is int and s >= 0 for s in seeds)):
         raise refuse(f"seeds {str(seeds)[:100]}")
     if not isinstance(found, dict):
         raise refuse(f"claims of type {type(found).__name__}")

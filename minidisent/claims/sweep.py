@@ -25,7 +25,8 @@ import numpy as np
 from .. import _files, claims
 from .record import STORED, as_json
 
-README = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "README.md")
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+README = os.path.join(REPOSITORY, "README.md")
 BEGIN, END = "<!-- claims sweep: begin -->", "<!-- claims sweep: end -->"
 SEEDS = (0, 1, 2, 3, 4)  # the sweep the README and claims_sweep.json store
 
@@ -37,11 +38,13 @@ def readme_parts(readme=README):
         with _files.regular_file(readme) as f:
             text = f.read().decode("utf-8")
     except (OSError, ValueError) as error:
-        raise ValueError(f"readme: expected the README.md to store the table in, got {error}") from None
+        raise ValueError(f"readme: expected the README.md to store the table in, got {error}") \
+            from None
     counts = (text.count(BEGIN), text.count(END))
     if counts != (1, 1) or text.index(BEGIN) > text.index(END):
-        raise ValueError(f"readme: expected the markers {BEGIN!r} then {END!r}, once each, in {readme}; got "
-                         f"{counts[0]} and {counts[1]}" + (", END first" if counts == (1, 1) else ""))
+        order = ", END first" if counts == (1, 1) else ""
+        raise ValueError(f"readme: expected the markers {BEGIN!r} then {END!r}, once each, in "
+                         f"{readme}; got {counts[0]} and {counts[1]}{order}")
     return text[:text.index(BEGIN)], text[text.index(END):]
 
 
@@ -63,21 +66,24 @@ def sweep(seeds=(0, 1, 2, 3, 4), names=None, progress=None):
             start = time.perf_counter()
             out[name].append(claims.CLAIMS[name][0](seed))
             if progress:
-                progress(f"{name} seed {seed}: {out[name][-1].value:.3g} ({time.perf_counter() - start:.0f} s)")
+                seconds = time.perf_counter() - start
+                progress(f"{name} seed {seed}: {out[name][-1].value:.3g} ({seconds:.0f} s)")
     return out
 
 
 def report(measured, seeds):
     """The sweep as a markdown table: claim, how the README states it, bound, worst,
     median, passes. "worst" is the value farthest on the wrong side of the bound."""
-    lines = [f"| claim | stated | bound | worst | median | passes (seeds {seeds[0]}–{seeds[-1]}) |",
+    lines = ["| claim | stated | bound | worst | median | "
+             f"passes (seeds {seeds[0]}–{seeds[-1]}) |",
              "|---|---|---|---|---|---|"]
     for name, measures in measured.items():
         values = np.array([c.value for c in measures])
         bound = measures[0].bound
         worst = (values.max() if bound.startswith("<") else values.min() if bound.startswith(">")
                  else values[np.argmax(np.abs(values - 1))])
-        lines.append(f"| `{name}` | {claims.CLAIMS[name][1]} | {bound} | {worst:.3g} | {np.median(values):.3g} | "
+        lines.append(f"| `{name}` | {claims.CLAIMS[name][1]} | {bound} | {worst:.3g} | "
+                     f"{np.median(values):.3g} | "
                      f"{sum(c.holds for c in measures)}/{len(measures)} |")
     return "\n".join(lines)
 
@@ -95,36 +101,42 @@ def seeds_argument(text):
         try:
             seeds.append(int(word))
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected integer seeds (e.g. 0 1 2 or 11,12), got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"expected integer seeds (e.g. 0 1 2 or 11,12), got {text!r}") from None
         if not 0 <= seeds[-1] < 2 ** 32:
             raise argparse.ArgumentTypeError(f"expected seeds from 0 to 2**32 - 1, got {seeds[-1]}")
     return seeds
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m minidisent.claims", description=claims.__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m minidisent.claims",
+                                     description=claims.__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=seeds_argument, nargs="+", default=[list(SEEDS)],
-                        help="seeds to run each claim at, space- or comma-separated (default 0 1 2 3 4)")
+                        help="seeds to run each claim at, space- or comma-separated "
+                             "(default 0 1 2 3 4)")
     parser.add_argument("--quick", action="store_true", help="only the cheap claims")
-    parser.add_argument("--plain", action="store_true", help="linear shift recipes without whitening")
+    parser.add_argument("--plain", action="store_true",
+                        help="linear shift recipes without whitening")
     parser.add_argument("--json", help="also write every measured value to this file")
     parser.add_argument("--only", nargs="+", choices=list(claims.CLAIMS), metavar="NAME",
                         help="only these claims (names as in claims.CLAIMS)")
     parser.add_argument("--write", action="store_true",
-                        help="store the table in README.md and the values in minidisent/claims_sweep.json "
-                             "(the full sweep only: seeds 0-4, every claim)")
+                        help="store the table in README.md and the values in "
+                             "minidisent/claims_sweep.json (the full sweep only: seeds 0-4, "
+                             "every claim)")
     parser.add_argument("--exactness", action="store_true",
-                        help="print linear + shift errors, plain and whitened, on the hard data sets instead")
+                        help="print linear + shift errors, plain and whitened, on the hard data "
+                             "sets instead")
     args = parser.parse_args(argv)
     seeds = [s for group in args.seeds for s in group]
     if len(set(seeds)) < len(seeds):
         parser.error(f"--seeds: expected different seeds, got {seeds}")
     if args.write and (args.quick or args.only or args.plain or args.exactness):
-        parser.error("--write stores the whole sweep: it cannot be combined with --quick, --only, --plain "
-                     "or --exactness")
+        parser.error("--write stores the whole sweep: it cannot be combined with --quick, --only, "
+                     "--plain or --exactness")
     if args.write and tuple(seeds) != SEEDS:
-        parser.error(f"--write stores the sweep at seeds {' '.join(map(str, SEEDS))} (chapters 8 and 9 and the "
-                     f"README read it), got --seeds {' '.join(map(str, seeds))}")
+        parser.error(f"--write stores the sweep at seeds {' '.join(map(str, SEEDS))} (chapters 8 "
+                     f"and 9 and the README read it), got --seeds {' '.join(map(str, seeds))}")
     try:  # every target checked before hours of training
         if args.write:
             readme_parts()
@@ -146,8 +158,8 @@ def main(argv=None):
     print(report(measured, seeds))
     print(f"\n{time.perf_counter() - start:.0f} s")
     if args.json:
-        _files.replace_together({args.json: json.dumps({n: [c._asdict() for c in cs] for n, cs in measured.items()},
-                                                       indent=1)}, "--json")
+        values = {n: [c._asdict() for c in cs] for n, cs in measured.items()}
+        _files.replace_together({args.json: json.dumps(values, indent=1)}, "--json")
     if args.write:
         write(measured, seeds)
     failed = failures(measured)
