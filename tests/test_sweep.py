@@ -163,3 +163,22 @@ def test_sigint_and_sigterm_during_write_leave_a_consistent_pair(pair):
         child.wait(timeout=60)
         assert consistent(readme, stored)
         assert sorted(os.listdir(readme.parent)) == ["README.md", "sweep.json"]
+
+
+def test_a_missing_readme_is_refused_before_the_json_is_touched(pair, monkeypatch):
+    readme, stored, (seeds, measured) = pair
+    readme.unlink()
+    before = stored.read_bytes()
+    with pytest.raises(ValueError, match="readme: expected the README.md.*No such file"):
+        sweep.write(measured, seeds, readme=readme, stored=stored)
+    assert stored.read_bytes() == before
+    monkeypatch.setattr(sweep, "README", str(readme))  # the command line checks it before training
+    monkeypatch.setattr(sweep, "STORED", str(stored))
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the sweep started before its targets were checked")
+    monkeypatch.setattr(sweep, "sweep", no_training)
+    started = time.perf_counter()
+    with pytest.raises(SystemExit):
+        sweep.main(["--write"])
+    assert time.perf_counter() - started < 1 and stored.read_bytes() == before

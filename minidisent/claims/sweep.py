@@ -139,7 +139,7 @@ def main(argv=None):
                      f"and 9 and the README read it), got --seeds {' '.join(map(str, seeds))}")
     try:  # every target checked before hours of training
         if args.write:
-            readme_parts()
+            readme_parts(README)
             _files.writable_target(README, "--write")
             _files.writable_target(STORED, "--write")
         if args.json:
@@ -161,7 +161,7 @@ def main(argv=None):
         values = {n: [c._asdict() for c in cs] for n, cs in measured.items()}
         _files.replace_together({args.json: json.dumps(values, indent=1)}, "--json")
     if args.write:
-        write(measured, seeds)
+        write(measured, seeds, readme=README, stored=STORED)
     failed = failures(measured)
     if failed:
         print("failed at some seed: " + ", ".join(failed), file=sys.stderr)
