@@ -11,7 +11,6 @@ any BLAS kernel). --quick writes figures only to a folder given with --figures: 
 are not the committed ones.
 """
 import argparse
-import io
 import os
 import sys
 import time
