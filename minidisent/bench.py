@@ -3,7 +3,7 @@ without the main job and the chapters; --chapters: only the main job and the cha
 
 Every row runs two ways of doing one thing, A and B, taking turns (A, B, A, B, ...) so that
 a change in the machine's load hits both alike, and prints the median seconds of each and
-their ratio A/B against the target of DESIGN.md §4:
+their ratio A/B against its target (the README, "Performance: python -m minidisent.bench"):
   operator    op(Z, g) on a batch of 256: a per-sample Python loop / the vectorized call
   step        one step of train.fit (loss + gradient + Adam) / numpy's BLAS alone doing the
               same matrix products (the floor); / PyTorch doing the same step, if installed;
@@ -19,6 +19,7 @@ import argparse
 import glob
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -28,7 +29,7 @@ import numpy as np
 from autograd import value_and_grad
 from autograd.misc.optimizers import adam
 
-from . import data, fast, groups, models, operators, train
+from . import _files, data, fast, groups, models, operators, train
 
 
 def x_shifts(size=28, count=5):
@@ -54,6 +55,23 @@ def children_cpu():
     kernel, or the main job's interpreter, once it has exited."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def run_child(command, env=None):
+    """The stdout of command, run like subprocess.run(check=True) but in its own process group,
+    which is killed (the child and anything it started) if this process stops waiting for any
+    reason: an exception, Ctrl-C, or SIGTERM (main() turns it into SystemExit)."""
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, start_new_session=True)
+    try:
+        out, err = child.communicate()
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command, out, err)
+    return out
 
 
 def timed(wall, cpu):
@@ -266,9 +284,7 @@ def thread_rows(kinds=("linear", "mlp"), latent_dim=200, repeats=3, steps=20):
         def run(threads):
             env = dict(os.environ, **{v: str(threads) for v in
                                       ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
-            out = subprocess.run([sys.executable, "-c", code % kind], env=env, check=True,
-                                 capture_output=True, text=True)
-            return float(out.stdout)
+            return float(run_child([sys.executable, "-c", code % kind], env=env))
         seconds = {1: [], 2: []}
         for _ in range(repeats):
             for threads in seconds:
@@ -287,7 +303,6 @@ def peak_memory_mb():
         with open("/proc/self/status") as status:
             return next(int(l.split()[1]) for l in status if l.startswith("VmHWM")) / 1024
     except OSError:
-        import resource
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -301,10 +316,9 @@ def main_job_row(full=False):
             "print(bench.peak_memory_mb())")
     with tempfile.TemporaryDirectory() as figures:
         start, cpu = time.perf_counter(), children_cpu()
-        out = subprocess.run([sys.executable, "-c", code, figures], check=True,
-                             capture_output=True, text=True)
+        out = run_child([sys.executable, "-c", code, figures])
         seconds, cpu = time.perf_counter() - start, children_cpu() - cpu
-    peak_mb = float(out.stdout)
+    peak_mb = float(out)
     r = row("python -m minidisent" + (" --full" if full else ""), "end to end", timed(seconds, cpu),
             target=("<", 60 if full else 15),
             note=f"cpu {cpu:.1f} s, wall {seconds:.1f} s; peak memory {peak_mb:.0f} MB (target < 500)")
@@ -330,6 +344,9 @@ def chapter_rows(folder=None):
             client.execute(stderr=subprocess.DEVNULL)  # the kernel's own log lines
         except nbclient.exceptions.CellExecutionError as error:
             failure = f"FAILED: {error.ename}"
+        finally:  # stopped (SIGTERM, Ctrl-C) while a kernel runs: no kernel left behind
+            if getattr(client, "km", None) is not None and client.km.has_kernel:
+                client.km.shutdown_kernel(now=True)
         seconds, cpu = time.perf_counter() - start, children_cpu() - cpu  # the kernel has exited
         r = row(os.path.basename(path), "execute", timed(seconds, cpu), target=("<", 20),
                 note=failure or f"kernel cpu {cpu:.1f} s, wall {seconds:.1f} s; hard limit 60 s")
@@ -371,6 +388,7 @@ def main(argv=None):
                              "machine (the thread rows stay wall time; the main job and the "
                              "chapters count the CPU time of their own process)")
     args = parser.parse_args(argv)
+    _files.exit_on_sigterm()  # SIGTERM ends in SystemExit: the finally blocks stop the children
     global clock
     clock = CLOCKS[args.clock]
     repeats, steps = (3, 20) if args.quick else (7, 20)

@@ -21,13 +21,11 @@ arrays' headers are read first and together may take at most MAX_BYTES, in float
     params, meta = saving.load("model.npz")
     model, op, params, meta = saving.restore("model.npz", groups.cyclic(16))
 """
-import errno
 import hashlib
 import json
 import math
 import os
 import re
-import tempfile
 import types
 import zipfile
 
@@ -163,9 +161,12 @@ def _fit(meta, params, where):
 
 def save(path, params, meta):
     """Write params (dict of float arrays) and meta (JSON-able dict, see `describe`) to path
-    (written whole or not at all: no temporary file is left behind on any failure).
-    Raises ValueError if params do not fit the model in meta, OSError naming path if it
-    cannot be written (a directory, a missing or unwritable folder)."""
+    (written whole or not at all, through _files.replace_together: an unnamed temporary file
+    in path's folder on Linux, which nothing, not even SIGKILL, can leave behind; elsewhere a
+    named one written with SIGINT/SIGTERM held, removed on any failure). A symbolic link at
+    path is replaced, not written through. Raises ValueError if params do not fit the model
+    in meta, OSError naming path if it cannot be written (a folder, a missing or unwritable
+    folder, a read-only file)."""
     _check_meta(meta, "")
     _fit(meta, params, "params: ")
     try:
@@ -179,24 +180,8 @@ def save(path, params, meta):
     path = os.fspath(path)
     if not path:
         raise ValueError("path: expected a file name, got ''")
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise IsADirectoryError(errno.EISDIR, "path: expected a file name to write, got a folder", path)
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(errno.ENOENT, f"path: no folder {folder} to write the file into", path)
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    except OSError as error:  # reported by the target, not by a random temporary name
-        raise type(error)(error.errno, f"path: cannot write into {folder}: {error.strerror}", path) from None
-    try:
-        with os.fdopen(handle, "wb") as f:
-            np.savez(f, **arrays)  # a file object: no ".npz" appended to the name
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    # np.savez to a file object: no ".npz" appended to the name
+    _files.replace_together({path: lambda f: np.savez(f, **arrays)})
 
 
 def _foreign(path, why):

@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from minidisent import claims, claims_sweep, closed_form, data, groups, recipes, representations, weak
+from minidisent import claims, closed_form, data, groups, recipes, representations, weak
+from minidisent.claims import sweep
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -32,21 +33,21 @@ def test_every_claim_a_chapter_asserts_is_in_the_sweep():
 
 
 def test_the_stored_sweep_covers_every_claim_and_is_the_readme_table():
-    seeds, measured = claims_sweep.stored()
+    seeds, measured = claims.stored()
     assert set(measured) == set(claims.CLAIMS) and len(seeds) >= 5
     assert all(len(cs) == len(seeds) for cs in measured.values())
     readme = open(os.path.join(ROOT, "README.md")).read()
-    section = readme.split(claims_sweep.BEGIN)[1].split(claims_sweep.END)[0].strip()
-    assert section == claims_sweep.report(measured, seeds)
-    assert not claims_sweep.failures(measured)  # what the README states as "every seed" held
+    section = readme.split(sweep.BEGIN)[1].split(sweep.END)[0].strip()
+    assert section == sweep.report(measured, seeds)
+    assert not sweep.failures(measured)  # what the README states as "every seed" held
 
 
 def test_failures_counts_only_every_seed_claims():
     bad = claims.Claim("x", 1.0, "<= 0.5", False)
     good = claims.Claim("x", 0.1, "<= 0.5", True)
     measured = {"linear_shift_exact": [good, bad], "weak_anchors_16": [bad, good]}
-    assert claims_sweep.failures(measured) == ["linear_shift_exact"]
-    assert "| 1 |" in claims_sweep.report(measured, [0, 1]).splitlines()[2]  # worst of "<=" is the largest
+    assert sweep.failures(measured) == ["linear_shift_exact"]
+    assert "| 1 |" in sweep.report(measured, [0, 1]).splitlines()[2]  # worst of "<=" is the largest
 
 
 @pytest.mark.parametrize("group", [groups.cyclic(12), groups.rotations(4), groups.translations_rotations(3),

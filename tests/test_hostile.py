@@ -6,6 +6,8 @@ import json
 import os
 import stat
 import struct
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -14,7 +16,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from minidisent import groups, models, operators, sampling, saving
+from minidisent import bench, groups, models, operators, sampling, saving
 
 Z8 = groups.cyclic(8)
 LIN = models.linear(8, 8)
@@ -367,3 +369,75 @@ def test_random_corruptions_give_a_value_error_or_the_same_parameters(tmp_path):
             assert str(path) in str(error)
             continue
         assert all(params[k].tobytes() == v.tobytes() for k, v in PARAMS.items())
+
+
+# ---- interrupted writes and children (issue 22: data loss) ----
+
+def test_sigterm_during_a_large_save_leaves_no_temporary(tmp_path):
+    """SIGTERM (a plain kill: no handler in the child) at several moments while save writes a
+    134 MB model over and over: the folder holds the whole target or nothing, never a tmp file."""
+    target = tmp_path / "m.npz"
+    code = ("import sys, numpy as np; from minidisent import groups, models, operators, saving\n"
+            "G = groups.cyclic(8); lin = models.linear(8, 8)\n"
+            "meta = saving.describe(lin, operators.shift(G, 8))\n"
+            "meta['shape'], meta['latent_dim'] = [2048], 4096\n"
+            "params = {k: np.ones(s) for k, s in saving.expected_shapes(meta).items()}\n"
+            "print('ready', flush=True)\nwhile True:\n"
+            f"    saving.save({str(target)!r}, params, meta)")
+    for delay in (0.0, 0.1, 0.3, 0.6):
+        child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        child.stdout.readline()
+        time.sleep(delay)
+        child.terminate()
+        assert child.wait(timeout=60) == -15
+        assert os.listdir(tmp_path) in ([], ["m.npz"])
+        if os.listdir(tmp_path):
+            params, meta = saving.load(target)
+            assert meta["latent_dim"] == 4096 and all((v == 1).all() for v in params.values())
+
+
+def test_save_replaces_a_symlink_instead_of_writing_through_it(tmp_path):
+    mine = tmp_path / "mine.txt"
+    mine.write_text("someone's file")
+    (tmp_path / "m.npz").symlink_to(mine)
+    saving.save(tmp_path / "m.npz", PARAMS, META)
+    assert mine.read_text() == "someone's file" and not (tmp_path / "m.npz").is_symlink()
+    assert saving.load(tmp_path / "m.npz")[1] == META
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def test_sigterm_to_the_benchmark_stops_its_child(tmp_path):
+    bench = subprocess.Popen([sys.executable, "-m", "minidisent.bench", "--chapters"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, child = time.time() + 60, []
+        while not child and time.time() < deadline:
+            time.sleep(0.1)
+            child = children(bench.pid)
+        assert child, "the benchmark started no child within 60 s"
+        bench.terminate()
+        assert bench.wait(timeout=30) == 143
+        deadline = time.time() + 10
+        while os.path.exists(f"/proc/{child[0]}") and time.time() < deadline:
+            time.sleep(0.1)
+        status = f"/proc/{child[0]}/status"
+        alive = os.path.exists(status) and "zombie" not in open(status).read()
+        assert not alive, f"child {child[0]} of the benchmark still runs"
+    finally:
+        if bench.poll() is None:
+            bench.kill()
+
+
+def test_the_benchmark_cites_what_is_in_the_repository():
+    assert "DESIGN.md" not in bench.__doc__
+    assert "Performance: python -m minidisent.bench" in bench.__doc__
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    readme = open(os.path.join(root, "README.md")).read()
+    assert "## Performance: `python -m minidisent.bench`" in readme

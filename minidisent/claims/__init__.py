@@ -6,13 +6,16 @@ whether it holds, and how the README states it ("every seed": it must hold at ea
 of the sweep; "rate": the README gives the pass count instead). The chapters call the same
 functions at their own seed and assert them, so a chapter and the sweep cannot disagree.
 
-`python -m minidisent.claims` runs them all at seeds 0-4 (claims_sweep.py: the table, the
-stored values, the command line). A claim takes what a chapter already trained as a keyword
-argument (claims.shift_linear_z16(0, run=run)) and trains it when not given; the sweep
-trains what each claim needs (common.needs) once per seed. Files: common.py (Claim, needs,
-the shared table), supervised.py (models trained with g), unlabelled.py (chapter 08).
+`python -m minidisent.claims` runs them all at seeds 0-4 (sweep.py: the table, the command
+line; record.py: the stored values, read by stored()). A claim takes what a chapter already
+trained as a keyword argument (claims.shift_linear_z16(0, run=run)) and trains it when not
+given; the sweep trains what each claim needs (common.needs) once per seed. Files: common.py
+(Claim, needs, the shared table), supervised.py (models trained with g), unlabelled.py
+(chapter 08), factors.py (the defect per factor, chapters 07 and 10), sequences.py (chapter 12),
+so2.py (chapter 13).
 """
 from .common import Claim, table  # noqa: F401
+from .record import stored  # noqa: F401 (the last full sweep, which chapters 8 and 9 show)
 from .supervised import (  # noqa: F401 (the names chapters and the sweep call)
     chapter02_runs, floors_settled, disentangled_no_better, shift_linear_z16, mlp_shift_z16,
     linear_shift_exact, linear_shift_error, exactness, linear_shift_hard, shapes_run,

@@ -1,6 +1,6 @@
-"""python -m minidisent.claims: the sweep (claims_sweep.py)."""
+"""python -m minidisent.claims: the sweep (sweep.py)."""
 import sys
 
-from ..claims_sweep import main
+from .sweep import main
 
 sys.exit(main())
