@@ -3,10 +3,14 @@ whose message names the argument, what was expected and what came."""
 import numpy as onp
 
 
-def _describe(value):
+def describe(value):
+    """How an error message names what came: an array's shape and dtype, else type and repr."""
     if isinstance(value, onp.ndarray):
         return f"an array of shape {value.shape} and dtype {value.dtype}"
     return f"{type(value).__name__} {value!r}"
+
+
+_describe = describe  # the old name, until sampling.py calls describe (then delete this line)
 
 
 def images(name, X, shape, batched=True, finite=True, kind=onp.floating):
@@ -18,7 +22,7 @@ def images(name, X, shape, batched=True, finite=True, kind=onp.floating):
         if isinstance(X, (list, tuple)):
             X = onp.asarray(X)
         else:
-            raise TypeError(f"{name}: expected a numpy array, got {_describe(X)}")
+            raise TypeError(f"{name}: expected a numpy array, got {describe(X)}")
     if not onp.issubdtype(X.dtype, kind):
         what = "float" if kind is onp.floating else "float or complex"
         raise TypeError(f"{name}: expected a {what} array, got dtype {X.dtype} "
@@ -54,17 +58,18 @@ def positive(name, value, integer=False):
     """A finite number > 0 (an int if `integer`)."""
     if integer:
         if isinstance(value, bool) or not isinstance(value, (int, onp.integer)):
-            raise TypeError(f"{name}: expected a positive integer, got {_describe(value)}")
+            raise TypeError(f"{name}: expected a positive integer, got {describe(value)}")
     elif isinstance(value, bool) or not isinstance(value, (int, float, onp.integer, onp.floating)):
-        raise TypeError(f"{name}: expected a positive number, got {_describe(value)}")
+        raise TypeError(f"{name}: expected a positive number, got {describe(value)}")
     if not onp.isfinite(value) or value <= 0:
-        raise ValueError(f"{name}: expected a finite number > 0, got {value}")
+        what = "an integer" if integer else "a finite number"
+        raise ValueError(f"{name}: expected {what} > 0, got {value}")
     return value
 
 
 def nonnegative(name, value):
     if isinstance(value, bool) or not isinstance(value, (int, float, onp.integer, onp.floating)):
-        raise TypeError(f"{name}: expected a number >= 0, got {_describe(value)}")
+        raise TypeError(f"{name}: expected a number >= 0, got {describe(value)}")
     if not onp.isfinite(value) or value < 0:
         raise ValueError(f"{name}: expected a finite number >= 0, got {value}")
     return value
@@ -74,7 +79,7 @@ def seed(name, value):
     """An integer >= 0 (None would draw fresh entropy: results not reproducible)."""
     if isinstance(value, bool) or not isinstance(value, (int, onp.integer)):
         raise TypeError(f"{name}: expected an integer >= 0 (the same seed gives the same result), "
-                        f"got {_describe(value)}")
+                        f"got {describe(value)}")
     if value < 0:
         raise ValueError(f"{name}: expected an integer >= 0, got {value}")
     return value
@@ -83,14 +88,14 @@ def seed(name, value):
 def generator(name, rng):
     if not isinstance(rng, onp.random.Generator):
         raise TypeError(f"{name}: expected a numpy Generator (np.random.default_rng(seed)), "
-                        f"got {_describe(rng)}")
+                        f"got {describe(rng)}")
     return rng
 
 
 def group(name, G):
     """A groups.Group (anything with shape, order, perms and table)."""
     if not all(hasattr(G, a) for a in ("shape", "order", "perms", "table")):
-        raise TypeError(f"{name}: expected a groups.Group (e.g. groups.cyclic(16)), got {_describe(G)}")
+        raise TypeError(f"{name}: expected a groups.Group (e.g. groups.cyclic(16)), got {describe(G)}")
     return G
 
 
@@ -124,14 +129,14 @@ def codes(name, Z, latent_dim):
 def operator(name, op):
     """An operator such as operators.shift(G, L): group, latent_dim and apply."""
     if not all(hasattr(op, a) for a in ("group", "latent_dim", "apply")):
-        raise TypeError(f"{name}: expected an Operator such as operators.shift(G, L), got {_describe(op)}")
+        raise TypeError(f"{name}: expected an Operator such as operators.shift(G, L), got {describe(op)}")
     return op
 
 
 def model(name, m):
     """A model such as models.linear(16, 16): shape, latent_dim, init, encode, decode."""
     if not all(hasattr(m, a) for a in ("shape", "latent_dim", "init", "encode", "decode")):
-        raise TypeError(f"{name}: expected a models.Model (e.g. models.linear(16, 16)), got {_describe(m)}")
+        raise TypeError(f"{name}: expected a models.Model (e.g. models.linear(16, 16)), got {describe(m)}")
     return m
 
 
@@ -163,7 +168,7 @@ def param_shapes(name, params, shapes, exact=False):
     while hasattr(inner, "_value"):  # autograd's boxes of a dict
         inner = inner._value
     if not isinstance(inner, dict):
-        raise TypeError(f"{name}: expected a dict of arrays with keys {sorted(shapes)}, got {_describe(params)}")
+        raise TypeError(f"{name}: expected a dict of arrays with keys {sorted(shapes)}, got {describe(params)}")
     keys = set(inner)
     missing = sorted(set(shapes) - keys)
     extra = sorted(keys - set(shapes)) if exact else []
@@ -173,7 +178,7 @@ def param_shapes(name, params, shapes, exact=False):
                          + " (parameters of a different model?)")
     for k, shape in shapes.items():
         if not hasattr(inner[k], "shape"):
-            raise TypeError(f"{name}[{k!r}]: expected an array of shape {tuple(shape)}, got {_describe(inner[k])}")
+            raise TypeError(f"{name}[{k!r}]: expected an array of shape {tuple(shape)}, got {describe(inner[k])}")
         if tuple(inner[k].shape) != tuple(shape):
             raise ValueError(f"{name}[{k!r}]: expected shape {tuple(shape)} for this model, got "
                              f"{tuple(inner[k].shape)} (parameters of a different model?)")
@@ -195,7 +200,7 @@ def finite_floats(name, array):
 def image_shape(name, shape):
     """An image shape: an int n or a tuple of positive ints -> (shape tuple, number of pixels)."""
     if isinstance(shape, bool) or not isinstance(shape, (int, onp.integer, tuple, list)):
-        raise TypeError(f"{name}: expected an int n or a tuple such as (h, w), got {_describe(shape)}")
+        raise TypeError(f"{name}: expected an int n or a tuple such as (h, w), got {describe(shape)}")
     shape = (shape,) if isinstance(shape, (int, onp.integer)) else tuple(shape)
     for i, s in enumerate(shape):
         positive(f"{name}[{i}]", s, integer=True)
@@ -205,24 +210,23 @@ def image_shape(name, shape):
 def widths(name, hidden):
     """A tuple of positive layer widths."""
     if not isinstance(hidden, (tuple, list)):
-        raise TypeError(f"{name}: expected a tuple of layer widths such as (64,), got {_describe(hidden)}")
+        raise TypeError(f"{name}: expected a tuple of layer widths such as (64,), got {describe(hidden)}")
     for i, h in enumerate(hidden):
         positive(f"{name}[{i}]", h, integer=True)
     return tuple(int(h) for h in hidden)
 
 
-def fit_arguments(objective, params, data, steps, batch_size, step_size, decay, random_seed):
-    """The door of train.fit: every argument checked once, before the first step, and the
-    objective's own check of params and data if it has one (objective.check).
-    Returns a copy of params, float32 arrays kept float32, every other float as float64."""
+def fit_arguments(objective, params, data, steps, batch_size, step_size, decay):
+    """The door of train.fit: every argument but the seed checked once, before the first step,
+    and the objective's own check of params and data if it has one (objective.check)."""
     if not callable(objective):
         raise TypeError(f"objective: expected a function objective(params, batch, rng) such as "
-                        f"train.supervised_loss(model, op), got {_describe(objective)}")
+                        f"train.supervised_loss(model, op), got {describe(objective)}")
     if not isinstance(data, tuple) or not data:
-        raise TypeError(f"data: expected a non-empty tuple of arrays such as (x1, g, x2), got {_describe(data)}")
+        raise TypeError(f"data: expected a non-empty tuple of arrays such as (x1, g, x2), got {describe(data)}")
     for i, a in enumerate(data):
         if not isinstance(a, onp.ndarray) or a.ndim == 0:
-            raise TypeError(f"data[{i}]: expected a numpy array with one row per example, got {_describe(a)}")
+            raise TypeError(f"data[{i}]: expected a numpy array with one row per example, got {describe(a)}")
         if onp.issubdtype(a.dtype, onp.inexact) and not onp.all(onp.isfinite(a)):
             raise ValueError(f"data[{i}]: expected finite values, got {int((~onp.isfinite(a)).sum())} NaN/inf")
     lengths = [len(a) for a in data]
@@ -237,15 +241,12 @@ def fit_arguments(objective, params, data, steps, batch_size, step_size, decay, 
     positive("decay", decay)
     if decay > 1:
         raise ValueError(f"decay: expected a factor in (0, 1], got {decay}")
-    seed("seed", random_seed)
     if not isinstance(params, dict) or not params:
-        raise TypeError(f"params: expected a non-empty dict of float arrays (model.init(rng)), got {_describe(params)}")
+        raise TypeError(f"params: expected a non-empty dict of float arrays (model.init(rng)), got {describe(params)}")
     for k, v in params.items():
         finite_floats(f"params[{k!r}]", v)
     if hasattr(objective, "check"):
         objective.check(params, data)
-    return {k: onp.array(v, dtype=onp.float32 if onp.asarray(v).dtype == onp.float32 else onp.float64)
-            for k, v in params.items()}
 
 
 CHUNK = 2 ** 22  # numbers held at once by work that grows with the batch (32 MiB of float64)
@@ -261,10 +262,10 @@ def size(name, value, limit=None):
     """A positive integer (Python int, numpy int of any width) as a Python int, so that sizes
     computed from it never overflow; <= limit if given."""
     if isinstance(value, bool) or not isinstance(value, (int, onp.integer)):
-        raise TypeError(f"{name}: expected a positive integer, got {_describe(value)}")
+        raise TypeError(f"{name}: expected a positive integer, got {describe(value)}")
     value = int(value)
     if value <= 0:
-        raise ValueError(f"{name}: expected a finite number > 0, got {value}")
+        raise ValueError(f"{name}: expected an integer > 0, got {value}")
     if limit is not None and value > limit:
         raise ValueError(f"{name}: expected at most {limit}, got {value}")
     return value

@@ -5,7 +5,7 @@ from collections import namedtuple
 
 import autograd.numpy as np
 
-from . import _checks, train
+from . import _checks, fast, train
 from .models import Model, mlp
 
 VAE = namedtuple("VAE", Model._fields + ("posterior",))
@@ -72,6 +72,7 @@ def loss(model, beta=1.0, noise_std=0.1, capacity=None):
         prior = kl if capacity is None else np.abs(kl - capacity)
         return np.mean(squared) / (2 * noise_std ** 2) + beta * prior
 
+    objective.value_and_grad = fast.value_and_grad_of(objective)
     return objective
 
 

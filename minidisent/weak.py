@@ -132,15 +132,17 @@ def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=N
             loss = loss + np.sum(weights * errors)
             if reconstruction:  # candidate 0 is psi(e) z1 = z1
                 loss = loss + reconstruction * np.sum((decoded[:, 0] - np.reshape(x1, (B, -1))) ** 2)
+        elif reconstruction:
+            decoded_x1, decoded_x2 = train.decode_pair(model, params, z1, z2)
+            loss = loss + np.sum((decoded_x2 - x2) ** 2)
+            loss = loss + reconstruction * np.sum((decoded_x1 - x1) ** 2)
         else:
-            decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
-            loss = loss + np.sum((decoded[-B:] - x2) ** 2)
-            if reconstruction:
-                loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+            loss = loss + np.sum((model.decode(params, z2) - x2) ** 2)
         return loss / B + (0.0 if anchors is None else anchored(params, anchors))
 
     objective.check = lambda params, data: (check_params(model, params, exact=False),
                                             _weak_pairs(model, data))
+    objective.value_and_grad = fast.value_and_grad_of(objective)
     return objective
 
 

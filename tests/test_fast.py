@@ -62,6 +62,25 @@ def test_a_whole_fit_is_bit_for_bit_the_same():
     assert all(np.array_equal(quick[k], plain[k]) for k in params)
 
 
+def test_value_and_grad_of_is_autograds_value_and_grad_bit_for_bit():
+    """The list-of-arrays gradient that fast objectives carry, and a whole fit through it."""
+    group, pairs, _ = data.signals_1d(8, count=64)
+    model, op = models.mlp(8, 8, (6,), 0.1), operators.shift(group, 8)
+    objective = fast.supervised_loss(model, op, 0.5, 1.0)
+    params = model.init(np.random.default_rng(1))
+    listed, plain = objective.value_and_grad(params, pairs), value_and_grad(objective)(params, pairs)
+    assert listed[0] == plain[0] and list(listed[1]) == list(plain[1])
+    assert all(np.array_equal(listed[1][k], plain[1][k]) for k in params)
+    fitted, history = train.fit(objective, params, pairs, steps=5, batch_size=64, step_size=1e-2)
+    mine = {k: v.copy() for k, v in params.items()}
+    moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in mine.items()}
+    for i in range(5):
+        value, grad = value_and_grad(objective)(mine, pairs)
+        assert value == history[i]
+        train.adam_step(mine, grad, moments, i, 1e-2)
+    assert all(np.array_equal(fitted[k], mine[k]) for k in params)
+
+
 def test_permute_blocks_is_a_blockwise_gather_with_its_gradient():
     rng = np.random.default_rng(9)
     blocks = np.stack([rng.permutation(4) for _ in range(5)])

@@ -125,8 +125,8 @@ def test_batches_are_drawn_epoch_by_epoch_without_building_every_index():
 
 
 def test_fit_takes_the_gradient_of_the_objective_on_its_dict_bit_for_bit():
-    """fit differentiates a list of the arrays (cheaper for autograd than a dict): the same
-    numbers as value_and_grad of the objective itself, followed by adam_step."""
+    """fit is value_and_grad of the objective followed by adam_step, step for step; it
+    trains a copy: the arrays it was given are unchanged."""
     group, train_pairs, _ = data.signals_1d(8, 32, seed=1)
     model, op = models.mlp(group.shape, 8, (6,), 0.1), operators.shift(group, 8)
     objective = train.supervised_loss(model, op, consistency=1.0)
@@ -139,3 +139,13 @@ def test_fit_takes_the_gradient_of_the_objective_on_its_dict_bit_for_bit():
         assert value == history[i]
         train.adam_step(mine, grad, moments, i, 1e-2)
     assert all(np.array_equal(params[k], mine[k]) for k in params)
+    assert all(np.array_equal(start[k], model.init(np.random.default_rng(2))[k]) for k in start)
+
+
+def test_decode_pair_is_two_decoder_calls():
+    model = models.mlp(8, 4, (5,))
+    params, rng = model.init(np.random.default_rng(0)), np.random.default_rng(1)
+    z1, z2 = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    one, two = train.decode_pair(model, params, z1, z2)
+    np.testing.assert_allclose(one, model.decode(params, z1), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(two, model.decode(params, z2), rtol=1e-12, atol=1e-14)
