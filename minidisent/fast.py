@@ -96,7 +96,8 @@ def _disentangled(op):
         planes, rest = anp.split(Z, [2 * k], axis=1)  # (B, 2k), (B, L - 2k)
         x, y = anp.split(anp.reshape(planes, (-1, k, 2)), 2, axis=2)  # (B, k, 1) each
         c, s = cos[g][:, :, None], sin[g][:, :, None]
-        turned = anp.reshape(anp.concatenate([c * x - s * y, s * x + c * y], axis=2), (Z.shape[0], 2 * k))
+        turned = anp.reshape(anp.concatenate([c * x - s * y, s * x + c * y], axis=2),
+                             (Z.shape[0], 2 * k))
         return anp.concatenate([turned, rest], axis=1)
 
     return apply

@@ -48,7 +48,8 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
         return loss / x1.shape[0]
 
     objective.check = lambda params, data: (check_params(model, params, exact=False),
-                                            _checks.pairs("data", data, model.shape, op.group.order))
+                                            _checks.pairs("data", data, model.shape,
+                                                          op.group.order))
     return objective
 
 
