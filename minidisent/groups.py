@@ -37,9 +37,10 @@ class Group:
         if self.factors is not None and math.prod(self.factors) != self.order:
             raise ValueError(f"factors: expected orders multiplying to {self.order}, "
                              f"got {self.factors}")
-        small = self.order ** 2 * self.n_pixels <= PLAIN_TABLE_UP_TO
-        self.table = (multiplication_table if small else group_tables.multiplication_table)(
-            self.perms)
+        if self.order ** 2 * self.n_pixels <= PLAIN_TABLE_UP_TO:
+            self.table = multiplication_table(self.perms)
+        else:  # the same integers, faster
+            self.table = group_tables.multiplication_table(self.perms)
         self.inverse = np.argmin(self.table, axis=1)  # the h with g∘h == 0
         self.commutative = bool(np.array_equal(self.table, self.table.T))
         if self.factors is not None:
