@@ -18,7 +18,7 @@ the linear map a trained encoder's codes follow under a rotation (for so2.charac
 import autograd.numpy as np
 import numpy as onp
 
-from . import _checks, so2
+from . import _checks, fast, so2, train
 from .models import check_params
 
 
@@ -139,19 +139,22 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
 
     def objective(params, batch, rng=None):
         x1, alpha, x2 = batch
-        B = x1.shape[0]
         z1 = model.encode(params, x1)
         z2 = op.apply(z1, alpha)
-        decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
-        loss = np.sum((decoded[-B:] - x2) ** 2)
         if reconstruction:
-            loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+            decoded_x1, decoded_x2 = train.decode_pair(model, params, z1, z2)
+        else:
+            decoded_x2 = model.decode(params, z2)
+        loss = np.sum((decoded_x2 - x2) ** 2)
+        if reconstruction:
+            loss = loss + reconstruction * np.sum((decoded_x1 - x1) ** 2)
         if consistency:
             loss = loss + consistency * np.sum((model.encode(params, x2) - z2) ** 2)
-        return loss / B
+        return loss / x1.shape[0]
 
     objective.check = lambda params, data: (check_params(model, params, exact=False),
                                             check_pairs("data", data, model.shape))
+    objective.value_and_grad = fast.value_and_grad_of(objective)
     return objective
 
 

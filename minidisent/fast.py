@@ -6,13 +6,15 @@ replaces, values and gradients bit for bit (tests/test_fast.py checks it):
   for a permutation every entry is hit exactly once.
 - the disentangled operator with np.split instead of slices (a slice's gradient is an add.at).
 - squared_norm: Σ r² whose gradient 2r is one pass over r (np.sum(r ** 2) takes four).
-- supervised_loss: train.supervised_loss with the above and one decoder pass for both codes.
+- supervised_loss: train.supervised_loss with the above; its objective carries its gradient.
 - gather_candidates: every psi(g') z1 of the weak loss at once, gradient without add.at.
+- value_and_grad_of: the gradient of a loss of a dict of arrays, taken over a list of them.
 
 accelerate(op) swaps an operator's arithmetic for its fast version; recipes.build uses it.
 """
 import autograd.numpy as anp
 import numpy as np
+from autograd import value_and_grad
 from autograd.extend import defvjp, primitive
 
 from . import operators, train
@@ -56,6 +58,19 @@ defvjp(gather_candidates, lambda ans, Z, index, inverse:
        lambda G: anp.sum(G[:, np.arange(len(index))[:, None], inverse], axis=1))
 
 
+def value_and_grad_of(objective):
+    """autograd's value_and_grad of objective(params, *rest): (value, gradient as a dict like
+    params). The arrays go to autograd as a list, whose bookkeeping costs less than a dict's;
+    the numbers are the same bit for bit (tests/test_fast.py). train.fit uses it when an
+    objective carries it as objective.value_and_grad."""
+    def both(params, *rest):
+        keys = list(params)
+        value, grads = value_and_grad(lambda values: objective(dict(zip(keys, values)), *rest))(
+            [params[k] for k in keys])
+        return value, dict(zip(keys, grads))
+    return both
+
+
 def accelerate(op):
     """The same operator (name, group, latent_dim, values, gradients) with fast arithmetic,
     for shift, stacked_shift and disentangled; any other operator comes back unchanged."""
@@ -75,15 +90,14 @@ def accelerate(op):
 
 def _disentangled(op):
     k = len(op.group.factors)
-    exponents = np.stack(np.unravel_index(np.arange(op.group.order), op.group.factors), axis=1)
-    angles = 2 * np.pi * exponents / np.array(op.group.factors)  # (|G|, k), as in operators
-    cos, sin = np.cos(angles), np.sin(angles)
+    cos, sin = operators.plane_rotations(op.group)  # (|G|, k) each, the operator's own table
 
     def apply(Z, g):
         planes, rest = anp.split(Z, [2 * k], axis=1)  # (B, 2k), (B, L - 2k)
         x, y = anp.split(anp.reshape(planes, (-1, k, 2)), 2, axis=2)  # (B, k, 1) each
         c, s = cos[g][:, :, None], sin[g][:, :, None]
-        turned = anp.reshape(anp.concatenate([c * x - s * y, s * x + c * y], axis=2), (Z.shape[0], 2 * k))
+        turned = anp.reshape(anp.concatenate([c * x - s * y, s * x + c * y], axis=2),
+                             (Z.shape[0], 2 * k))
         return anp.concatenate([turned, rest], axis=1)
 
     return apply
@@ -100,7 +114,7 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
         z1 = model.encode(params, x1)
         z2 = op.apply(z1, g)
         if reconstruction:
-            decoded_x1, decoded_x2 = anp.split(model.decode(params, anp.concatenate([z1, z2])), 2)
+            decoded_x1, decoded_x2 = train.decode_pair(model, params, z1, z2)
         else:
             decoded_x2 = model.decode(params, z2)
         loss = squared_norm(decoded_x2 - x2)
@@ -110,5 +124,6 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
             loss = loss + consistency * squared_norm(model.encode(params, x2) - z2)
         return loss / x1.shape[0]
 
+    objective.value_and_grad = value_and_grad_of(objective)
     objective.check = check
     return objective

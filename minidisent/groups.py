@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from . import _checks
+from . import _checks, group_tables
 
 from ._checks import MAX_ORDER, MAX_SIZE  # |G| and |G| * n_pixels (see Group)
 
@@ -35,8 +35,12 @@ class Group:
         self.order, self.n_pixels = self.perms.shape
         self.factors = None if factors is None else tuple(int(f) for f in factors)
         if self.factors is not None and math.prod(self.factors) != self.order:
-            raise ValueError(f"factors: expected orders multiplying to {self.order}, got {self.factors}")
-        self.table = _multiplication_table(self.perms)
+            raise ValueError(f"factors: expected orders multiplying to {self.order}, "
+                             f"got {self.factors}")
+        if self.order ** 2 * self.n_pixels <= PLAIN_TABLE_UP_TO:
+            self.table = multiplication_table(self.perms)
+        else:  # the same integers, faster
+            self.table = group_tables.multiplication_table(self.perms)
         self.inverse = np.argmin(self.table, axis=1)  # the h with g∘h == 0
         self.commutative = bool(np.array_equal(self.table, self.table.T))
         if self.factors is not None:
@@ -70,91 +74,42 @@ class Group:
         """X (B, *shape) -> int (B,), |stabilizer| of each image (1 = generic)."""
         X = _checks.images("X", X, self.shape)
         flat = X.reshape(len(X), -1)
-        chunk = max(1, 2 ** 22 // self.perms.size)  # rows per pass: at most ~4M moved pixels in memory
-        return np.concatenate([np.all(flat[i:i + chunk, self.perms] == flat[i:i + chunk, None, :], axis=2)
-                               .sum(axis=1) for i in range(0, len(flat), chunk)])  # (B,)
+        chunk = max(1, 2 ** 22 // self.perms.size)  # rows per pass: ~4M moved pixels at most
+        return np.concatenate([
+            np.all(flat[i:i + chunk, self.perms] == flat[i:i + chunk, None, :], axis=2).sum(axis=1)
+            for i in range(0, len(flat), chunk)])  # (B,)
 
     def coordinates(self, g):
         """g int (B,) -> int (B, k): the element's exponent in each cyclic factor."""
         if self.factors is None:
-            raise ValueError(f"group: expected a product of cyclic groups (factors), got {self.name} "
-                             "which has no cyclic factors")
+            raise ValueError("group: expected a product of cyclic groups (factors), got "
+                             f"{self.name} which has no cyclic factors")
         g = _checks.elements("g", g, self.order)
         return np.stack(np.unravel_index(g, self.factors), axis=1)
 
 
-def _base(perms):
-    """Pixels B whose values tell the rows of perms apart, chosen greedily: a pixel joins B if
-    two rows agreeing on B so far differ there. Each one at least halves the largest class
-    (in a group, the stabiliser of B), so |B| <= log2 |G|. Raises if two rows are equal."""
-    order, n = perms.shape
-    label, base, start, chunk = np.zeros(order, np.intp), [], 0, max(1, 2 ** 20 // order)
-    while label.max() + 1 < order:
-        firsts = np.unique(label, return_index=True)[1]  # one row of each class
-        split = np.zeros(0, int)
-        for start in range(start, n, chunk):
-            block = perms[:, start:start + chunk]
-            split = np.flatnonzero(np.any(block != block[firsts][label], axis=0))
-            if split.size:
-                break
-        if not split.size:  # no pixel tells two rows apart
-            i, j = np.flatnonzero(label == np.flatnonzero(np.bincount(label) > 1)[0])[:2]
+PLAIN_TABLE_UP_TO = 2 ** 20  # |G|² · n_pixels: above it, the same table computed fast
+
+
+def multiplication_table(perms):
+    """table[g, h] = index of perms[h][perms[g]], the permutation of g∘h: every pair composed
+    and looked up among the rows. Raises if two rows are equal or a composition is no row
+    (the rows are then not a group). |G|² compositions of n pixels each; above
+    PLAIN_TABLE_UP_TO, group_tables.multiplication_table gives the same integers faster."""
+    index = {}  # permutation bytes -> row
+    for j, p in enumerate(perms):
+        i = index.setdefault(p.tobytes(), j)
+        if i != j:
             raise ValueError(f"perms: expected distinct permutations, got row {j} equal to row {i}")
-        base.append(start + int(split[0]))
-        label = np.unique(label * n + perms[:, base[-1]], return_inverse=True)[1].ravel()
-        start = base[-1] + 1
-    return np.array(base, dtype=np.intp)
-
-
-def _multiplication_table(perms):
-    """table[g, h] = index of perms[h][perms[g]]; raises if the rows are not distinct or not
-    closed under composition. Cost O(|G| n (log |G| + |T|) + |G|^2), not |G|^2 n:
-    1. a base B (see _base): in a group, its values on B name an element; they are looked up
-       by an integer hash (exact arithmetic mod 2**64), then checked in full;
-    2. closure, in full but only for generators T picked greedily (each row not yet reached
-       joins T): every row p is reached as a product of generators and every p∘t is compared
-       in full with the row its base values name. Then S∘T ⊆ S gives <T> ⊆ S, and reaching
-       gives S ⊆ <T>: S is the group <T>, |T| <= log2 |G|. This gives right[t][p] = p∘t;
-    3. the table a column at a time, by associativity: h = q∘t with q reached before h, so
-       g∘h = (g∘q)∘t, i.e. table[:, h] = right[t][table[:, q]] (|G|^2 integer look-ups)."""
-    base, order = _base(perms), len(perms)
-    weights = np.random.default_rng(0).integers(1, 2 ** 62, size=len(base)).astype(np.uint64)
-    keys = (perms[:, base].astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-    by_key = np.argsort(keys)
-    keys = keys[by_key]
-    if np.any(keys[1:] == keys[:-1]):
-        raise ValueError("perms: two different rows share a hash; please report this")  # ~2**-60
-    rows = max(1, 2 ** 21 // perms.shape[1])  # rows composed at once
-    reached, right, found_as = np.zeros(order, dtype=bool), {}, []  # found_as: (h, q, t) with h = q∘t
-    reached[0] = True
-    for s in range(1, order):
-        if reached[s]:
-            continue
-        right[s] = np.full(order, -1, dtype=np.intp)
-        frontier, by = np.flatnonzero(reached), [s]  # old rows times the new generator
-        while frontier.size:
-            new = []
-            for t in by:
-                for at in range(0, len(frontier), rows):
-                    p = frontier[at:at + rows]
-                    composed = perms[t][perms[p]]  # row i is the permutation of p[i]∘t
-                    hashed = (composed[:, base].astype(np.uint64) * weights).sum(axis=1, dtype=np.uint64)
-                    found = by_key[np.minimum(np.searchsorted(keys, hashed), order - 1)]
-                    wrong = np.flatnonzero(np.any(perms[found] != composed, axis=1))
-                    if wrong.size:
-                        i = wrong[0]
-                        raise ValueError(f"perms: expected a set closed under composition (a group), got rows "
-                                         f"{p[i]}∘{t} = {composed[i][:12].tolist()} which is not a row")
-                    right[t][p], fresh = found, ~reached[found]  # found: distinct, as p -> p∘t is one-to-one
-                    found_as.append((found[fresh], p[fresh], t))
-                    new.append(found[fresh])
-                    reached[found] = True
-            frontier, by = np.concatenate(new), list(right)  # new rows times every generator
-    columns = np.empty((order, order), dtype=np.intp)  # columns[h] = table[:, h]
-    columns[0] = np.arange(order)
-    for h, q, t in found_as:
-        columns[h] = right[t][columns[q]]
-    return np.ascontiguousarray(columns.T)
+    table = np.empty((len(perms), len(perms)), dtype=np.intp)
+    for g in range(len(perms)):
+        for h in range(len(perms)):
+            composed = perms[h][perms[g]]  # the permutation of g∘h
+            if composed.tobytes() not in index:
+                raise ValueError("perms: expected a set closed under composition (a group), got "
+                                 f"rows {g}∘{h} = {composed[:12].tolist()} which is not a row")
+            table[g, h] = index[composed.tobytes()]
+    return table
 
 
 def _roll_perms(shape, shifts):
@@ -199,23 +154,27 @@ def generate(shape, generators, name="generated"):
     convention of `perms`), found by closure; elements in breadth-first order from 0.
     The closure stops with a ValueError once it passes MAX_ORDER or MAX_SIZE (see Group)."""
     if not isinstance(shape, (tuple, list)) or not shape:
-        raise TypeError(f"shape: expected a tuple such as (n,) or (h, w), got {type(shape).__name__} {shape!r}")
+        raise TypeError("shape: expected a tuple such as (n,) or (h, w), got "
+                        f"{type(shape).__name__} {shape!r}")
     shape = tuple(_checks.size(f"shape[{i}]", s) for i, s in enumerate(shape))
     n = math.prod(shape)
     _checks.group_size("shape", 1, n)
     if not isinstance(generators, (list, tuple)) and not (
             isinstance(generators, np.ndarray) and generators.ndim == 2):
         raise TypeError("generators: expected a list of permutations (int arrays of "
-                        f"{n} pixel indices), got {_checks._describe(generators)}")
+                        f"{n} pixel indices), got {_checks.describe(generators)}")
     gens = []
     for i, p in enumerate(generators):
         p = np.asarray(p)
         if p.shape not in ((n,), shape):
-            raise ValueError(f"generators[{i}]: expected a permutation of {n} pixels for images of "
-                             f"shape {shape} (shape ({n},) or {shape}), got shape {p.shape} ({p.size} entries)")
+            raise ValueError(f"generators[{i}]: expected a permutation of {n} pixels for images "
+                             f"of shape {shape} (shape ({n},) or {shape}), got shape {p.shape} "
+                             f"({p.size} entries)")
         if not np.issubdtype(p.dtype, np.integer):
-            raise ValueError(f"generators[{i}]: expected an int array of pixel indices, got dtype {p.dtype}")
-        gens.append(_checks.permutations(f"generators[{i}]", p.reshape(1, n), shape, identity_first=False)[0])
+            raise ValueError(f"generators[{i}]: expected an int array of pixel indices, "
+                             f"got dtype {p.dtype}")
+        gens.append(_checks.permutations(f"generators[{i}]", p.reshape(1, n), shape,
+                                         identity_first=False)[0])
     found, frontier = {np.arange(n).tobytes(): np.arange(n)}, [np.arange(n)]
     limit = min(MAX_ORDER, MAX_SIZE // n)
     while frontier:
@@ -227,17 +186,18 @@ def generate(shape, generators, name="generated"):
                     found[q.tobytes()] = q
                     new.append(q)
             if len(found) > limit:
-                raise ValueError(f"generators: expected a group of order <= {limit} (MAX_ORDER = {MAX_ORDER}, "
-                                 f"|G| * n_pixels <= MAX_SIZE = {MAX_SIZE} with {n} pixels), got more than "
-                                 f"{limit} elements; the closure was stopped there")
+                raise ValueError(f"generators: expected a group of order <= {limit} (MAX_ORDER = "
+                                 f"{MAX_ORDER}, |G| * n_pixels <= MAX_SIZE = {MAX_SIZE} with {n} "
+                                 f"pixels), got more than {limit} elements; the closure was "
+                                 "stopped there")
         frontier = new
     return Group(name, shape, np.stack(list(found.values())))
 
 
 def translations_rotations(n):
     """Translations and 90° rotations of an n x n torus (order 4n², not commutative; n <= 32)."""
-    n = _checks.at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation does, so fewer than "
-                  "4n² elements")
+    n = _checks.at_least("n", n, 3, "for n <= 2 a rotation moves the pixels as a translation "
+                         "does, so fewer than 4n² elements")
     _checks.group_size("n", 4 * n * n, n * n)
     grid = np.arange(n * n).reshape(n, n)
     return generate((n, n), [np.roll(grid, 1, axis=1).ravel(), np.rot90(grid).ravel()],

@@ -97,7 +97,8 @@ def accuracy_by_stabilizer(group, x1, g, g_true, x2):
     """Strict and coset accuracy split by |Stab(x1)|: {size: (count, strict, coset)}."""
     sizes = group.stabilizer_sizes(x1)
     right = coset_correct(group, x1, g, x2)
-    same = _checks.elements("g", g, group.order) == _checks.elements("g_true", g_true, group.order, length=len(g))
+    same = _checks.elements("g", g, group.order) == _checks.elements("g_true", g_true, group.order,
+                                                                     length=len(g))
     return {int(s): (int(np.sum(sizes == s)), float(np.mean(same[sizes == s])),
                      float(np.mean(right[sizes == s]))) for s in np.unique(sizes)}
 
@@ -109,6 +110,7 @@ def _coset_table(group, x1, x2):
     if len(x2) != len(x1):
         raise ValueError(f"x2: expected {len(x1)} images (one per x1), got {len(x2)}")
     a, b = x1.reshape(len(x1), -1), x2.reshape(len(x2), -1)
-    size = len(_checks.chunks(a, group.perms.size)[0])  # rows per chunk: (rows, |G|, n_pixels) at once
+    # rows per chunk: (rows, |G|, n_pixels) at once
+    size = len(_checks.chunks(a, group.perms.size)[0])
     return np.concatenate([np.all(a[i:i + size, group.perms] == b[i:i + size, None, :], axis=2)
                            for i in range(0, len(a), size)])  # row h of a[:, perms] is h·x1

@@ -19,8 +19,8 @@ def relative_error(pred, target):
     pred = _checks.finite_floats("pred", pred).astype(np.float64)
     target = _checks.finite_floats("target", target).astype(np.float64)
     if not np.any(target):
-        raise ValueError(f"target: expected a non-zero array (the error is relative to it), got all zeros "
-                         f"of shape {target.shape}")
+        raise ValueError("target: expected a non-zero array (the error is relative to it), got "
+                         f"all zeros of shape {target.shape}")
     # both divided by a power of two near their size: exact, and nothing overflows when squared
     scale = np.ldexp(1.0, np.frexp(max(np.max(np.abs(pred)), np.max(np.abs(target))))[1])
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
@@ -33,7 +33,7 @@ def relative_error(pred, target):
 
 
 def _pairs(model, params, op, pairs):
-    """The door of every metric: model, params and op fit together, pairs (x1, g, x2) are checked."""
+    """The door of every metric: model, params and op fit together, pairs (x1, g, x2) checked."""
     _checks.model_and_operator(model, op)
     check_params(model, params)
     return _checks.pairs("pairs", pairs, model.shape, op.group.order)
@@ -71,5 +71,6 @@ def by_stabilizer(model, params, op, pairs):
     x1, g, x2 = _pairs(model, params, op, pairs)
     sizes = op.group.stabilizer_sizes(x1)
     return {int(s): (int(np.sum(sizes == s)),
-                     prediction_error(model, params, op, (x1[sizes == s], g[sizes == s], x2[sizes == s])))
+                     prediction_error(model, params, op,
+                                      (x1[sizes == s], g[sizes == s], x2[sizes == s])))
             for s in np.unique(sizes)}

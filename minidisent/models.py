@@ -44,7 +44,8 @@ def mlp(shape, latent_dim, hidden=(128,), gain=1.0):
     _checks.positive("latent_dim", latent_dim, integer=True)
     hidden = _checks.widths("hidden", hidden)
     _checks.positive("gain", gain)
-    widths = {"encoder": (n,) + hidden + (latent_dim,), "decoder": (latent_dim,) + hidden[::-1] + (n,)}
+    widths = {"encoder": (n,) + hidden + (latent_dim,),
+              "decoder": (latent_dim,) + hidden[::-1] + (n,)}
     shapes = {}
     for part, sizes in widths.items():
         for i, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):

@@ -67,7 +67,7 @@ def stacked_index(group, latent_dim):
     """int (|G|, L): source[g, l] is the latent index rolled into l by g (see stacked_shift)."""
     d, n = latent_dim // group.order, np.array(group.factors)
     grid = np.indices(group.factors).reshape(len(n), -1)  # (k, |G|): each block's position
-    exponents = np.stack(np.unravel_index(np.arange(group.order), group.factors), axis=1)
+    exponents = group.coordinates(np.arange(group.order))  # (|G|, k)
     rolled = [np.ravel_multi_index(tuple((grid - m[:, None]) % n[:, None]), group.factors)
               for m in exponents]  # block (i - m) mod n lands on block i
     return np.stack([(r[:, None] * d + np.arange(d)).ravel() for r in rolled])
@@ -80,9 +80,7 @@ def disentangled(group, latent_dim):
     _checks.cyclic_factors(group, "the disentangled operator")
     k = len(group.factors)
     _checks.latent(group, latent_dim, minimum=2 * k)
-    exponents = np.stack(np.unravel_index(np.arange(group.order), group.factors), axis=1)
-    angles = 2 * np.pi * exponents / np.array(group.factors)  # (|G|, k)
-    cos, sin = np.cos(angles), np.sin(angles)
+    cos, sin = plane_rotations(group)
 
     def apply(Z, g):
         x, y = Z[:, 0:2 * k:2], Z[:, 1:2 * k:2]  # (B, k) each: the planes' coordinates
@@ -91,6 +89,12 @@ def disentangled(group, latent_dim):
         return np.concatenate([turned, Z[:, 2 * k:]], axis=1)
 
     return Operator("disentangled", group, latent_dim, apply)
+
+
+def plane_rotations(group):
+    """(cos, sin), each (|G|, k): the angle 2π m_i / n_i by which element g turns plane i."""
+    angles = 2 * np.pi * group.coordinates(np.arange(group.order)) / np.array(group.factors)
+    return np.cos(angles), np.sin(angles)
 
 
 def identity(group, latent_dim):

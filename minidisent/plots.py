@@ -130,7 +130,9 @@ def image_grid(X, titles=None, columns=6, figsize=None, vmax=None):
 
 
 def _label(result):
-    return f"{result.kind}, no operator" if result.operator == "identity" else f"{result.kind} + {result.operator}"
+    if result.operator == "identity":
+        return f"{result.kind}, no operator"
+    return f"{result.kind} + {result.operator}"
 
 
 def error_bars(results, ax=None, title=None, figsize=(7, 3)):
@@ -138,10 +140,12 @@ def error_bars(results, ax=None, title=None, figsize=(7, 3)):
     bars per recipes.Run; log scale when the errors span over 2 decades."""
     fig, ax = _axes(ax, figsize)
     where = np.arange(len(results))
-    errors = np.array([[r.errors["prediction"][p] for p in ("generic", "symmetric")] for r in results])
+    parts = ("generic", "symmetric")
+    errors = np.array([[r.errors["prediction"][p] for p in parts] for r in results])
     log = errors.max() > 100 * errors.min()
     bottom = 10.0 ** np.floor(np.log10(errors.min())) if log else 0.0
-    for j, (offset, part, color) in enumerate(((-0.2, "generic", "tab:blue"), (0.2, "symmetric", "tab:orange"))):
+    bars = ((-0.2, "generic", "tab:blue"), (0.2, "symmetric", "tab:orange"))
+    for j, (offset, part, color) in enumerate(bars):
         ax.bar(where + offset, errors[:, j] - bottom, bottom=bottom, width=0.4, color=color,
                label=f"{part} signals")
     if log:
@@ -189,9 +193,11 @@ def traversal(model, params, x, dims, span=2.0, steps=7, title=None, figsize=Non
                 ax.plot(curve, color=c, label=f"t={t:+.1f}")
             ax.set_ylabel(f"z[{d}] + t\nintensity", fontsize="small")
         axes[-1, 0].set_xlabel("pixel")
-        axes[0, 0].legend(fontsize="x-small", ncol=steps, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+        axes[0, 0].legend(fontsize="x-small", ncol=steps, loc="lower center",
+                          bbox_to_anchor=(0.5, 1.0))
     else:
-        fig, axes = plt.subplots(len(dims), steps, figsize=figsize or (1.1 * steps, 1.1 * len(dims)),
+        fig, axes = plt.subplots(len(dims), steps,
+                                 figsize=figsize or (1.1 * steps, 1.1 * len(dims)),
                                  squeeze=False)
         lim = max(np.abs(images).max() for images in decoded)  # one colour scale for all
         for row, d, images in zip(axes, dims, decoded):
@@ -220,7 +226,8 @@ def image_rows(rows, columns=10, figsize=(10, 4), title=None):
         axes[r, 0].set_title(label, fontsize="small", loc="left")
     if title:
         fig.suptitle(title)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if title else 0.93, wspace=0.08, hspace=0.4)
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.9 if title else 0.93, wspace=0.08,
+                        hspace=0.4)
     return fig
 
 
@@ -238,7 +245,8 @@ def defect_figure(x, curves, xlabel, figsize=(10, 6.6)):
             for k, v in values.items():
                 if wanted(k):
                     ax.plot(x[name], v, marker="o", markersize=4, label=k.replace(" / spread", ""),
-                            color="C0" if "shift" in k else "C3", ls="-" if k.startswith("linear") else "--")
+                            color="C0" if "shift" in k else "C3",
+                            ls="-" if k.startswith("linear") else "--")
             ax.set_ylim(bottom=0)
             ax.set_ylabel(ylabel if c == 0 else "")
             ax.grid(alpha=0.3)

@@ -27,7 +27,8 @@ def matrix_operator(group, maps, name="matrices"):
     maps = np.asarray(maps, dtype=float)
     if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
         raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
-    op = operators.Operator(name, group, maps.shape[1], lambda Z, g: np.einsum("bij,bj->bi", maps[g], Z))
+    op = operators.Operator(name, group, maps.shape[1],
+                            lambda Z, g: np.einsum("bij,bj->bi", maps[g], Z))
     op.maps = maps
     return op
 
@@ -35,7 +36,8 @@ def matrix_operator(group, maps, name="matrices"):
 def _codes(z1, z2):
     for name, z in (("z1", z1), ("z2", z2)):
         if not isinstance(z, np.ndarray) or z.ndim != 2 or not np.all(np.isfinite(z)):
-            raise ValueError(f"{name}: expected a finite array of codes (N, L), got {getattr(z, 'shape', z)!r}")
+            raise ValueError(f"{name}: expected a finite array of codes (N, L), got "
+                             f"{getattr(z, 'shape', z)!r}")
     if z1.shape != z2.shape:
         raise ValueError(f"z2: expected the shape of z1 {z1.shape}, got {z2.shape}")
 
@@ -47,7 +49,8 @@ def linear_fit(group, z1, g, z2):
     g = _checks.elements("g", g, group.order, length=len(z1))
     missing = np.setdiff1d(np.arange(group.order), g)
     if missing.size:
-        raise ValueError(f"g: expected pairs for every element of {group.name}, none for {missing[:5].tolist()}")
+        raise ValueError(f"g: expected pairs for every element of {group.name}, none for "
+                         f"{missing[:5].tolist()}")
     maps = np.stack([np.linalg.lstsq(z1[g == e], z2[g == e], rcond=None)[0].T
                       for e in range(group.order)])  # (|G|, L, L)
     return matrix_operator(group, maps, "per-element linear fit")
@@ -89,7 +92,8 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
     (at most max_pairs pairs), and the least error wins. Returns an Operator with .maps
     (|G|, L, L), .frequencies and .plane U (L, 2k). Needs a product of cyclic groups."""
     if group.factors is None:
-        raise ValueError(f"group: a rotation-plane fit needs a product of cyclic groups, got {group.name}")
+        raise ValueError("group: a rotation-plane fit needs a product of cyclic groups, got "
+                         f"{group.name}")
     _codes(z1, z2)
     L, k = z1.shape[1], len(group.factors)
     if L < 2 * k:
@@ -99,7 +103,8 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
     a, e, b = z1[rows], g[rows], z2[rows]
     linear = linear_fit(group, z1, g, z2).maps
     coords = group.coordinates(np.arange(group.order))  # (|G|, k)
-    generators = [int(np.ravel_multi_index(tuple(np.eye(k, dtype=int)[i]), group.factors)) for i in range(k)]
+    units = np.eye(k, dtype=int)
+    generators = [int(np.ravel_multi_index(tuple(units[i]), group.factors)) for i in range(k)]
     starts = []  # (error at the start, frequencies, A0, angles) for every choice of frequencies
     for freqs in itertools.product(*[range(1, n // 2 + 1) for n in group.factors]):
         angles = 2 * np.pi * coords * np.array(freqs) / np.array(group.factors)  # (|G|, k)
@@ -114,7 +119,8 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
         starts.append((_plane_loss(A0, angles[e], a, b), freqs, A0, angles))
     best = None
     for value0, freqs, A0, angles in sorted(starts, key=lambda s: s[0])[:refine]:
-        A = adam(grad(lambda A, i: _plane_loss(A, angles[e], a, b)), A0, num_iters=steps, step_size=1e-2)
+        A = adam(grad(lambda A, i: _plane_loss(A, angles[e], a, b)), A0, num_iters=steps,
+                 step_size=1e-2)
         value = _plane_loss(A, angles[e], a, b)
         if value0 < value:  # Adam's first steps can leave an exact start
             A, value = A0, value0
@@ -122,7 +128,8 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
             best = (value, freqs, _orthonormal(A), angles)
     _, freqs, U, angles = best
     eye = np.eye(L)
-    maps = np.stack([_plane_apply(U, np.tile(angles[h], (L, 1)), eye).T for h in range(group.order)])
+    maps = np.stack([_plane_apply(U, np.tile(angles[h], (L, 1)), eye).T
+                     for h in range(group.order)])
     op = matrix_operator(group, maps, "rotation-plane fit")
     op.frequencies, op.plane = freqs, U
     return op
@@ -194,10 +201,11 @@ def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
     "linear" also has "composed": the prediction error of the maps rebuilt from the
     generators' maps (composed), as a representation would have to be."""
     x1, g, x2 = data.orbit_pairs(group, train_pairs[0])
-    z1 = np.repeat(model.encode(params, train_pairs[0]), group.order, axis=0)  # x1: each image |G| times
+    z1 = np.repeat(model.encode(params, train_pairs[0]), group.order, axis=0)  # each x1 |G| times
     z2 = model.encode(params, x2)
     test_x1 = _checks.images("test_pairs[0]", test_pairs[0], group.shape)
-    out = {"reconstruction": metrics.relative_error(model.decode(params, model.encode(params, test_x1)), test_x1)}
+    decoded = model.decode(params, model.encode(params, test_x1))
+    out = {"reconstruction": metrics.relative_error(decoded, test_x1)}
     for name, fit in (("linear", linear_fit), ("plane", plane_fit)):
         if name == "plane" and group.factors is None:
             out[name] = None
@@ -207,5 +215,6 @@ def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
                          **metrics.by_symmetry(model, params, op, test_pairs))
         if name == "linear":  # the same maps rebuilt from the generators' maps only
             rebuilt = matrix_operator(group, composed(group, op.maps), "composed linear fit")
-            out[name]["composed"] = metrics.by_symmetry(model, params, rebuilt, test_pairs)["prediction"]
+            rebuilt_errors = metrics.by_symmetry(model, params, rebuilt, test_pairs)
+            out[name]["composed"] = rebuilt_errors["prediction"]
     return out

@@ -11,7 +11,8 @@ DATASETS = {
     "1D shifts": lambda seed: data.signals_1d(16, 512, seed=seed),
     "2D translations": lambda seed: data.images_2d(groups.translations((6, 6)), seed=seed),
     "90° rotations": lambda seed: data.images_2d(groups.rotations(6), seed=seed),
-    "translations+rotations": lambda seed: data.images_2d(groups.translations_rotations(4), seed=seed),
+    "translations+rotations": lambda seed: data.images_2d(groups.translations_rotations(4),
+                                                          seed=seed),
 }
 # Shorter runs than SETTINGS, so that the whole table computes in seconds. Every supervised
 # model gets the same loss, with latent consistency 1 (see train.supervised_loss); the models
@@ -36,9 +37,9 @@ def results(datasets=("1D shifts",), seed=0, progress=None, quick=False, whiten=
     whiten: linear + shift trains on whitened pairs (recipes.run's whiten, with
     recipes.WHITENED; False: TABLE_SETTINGS like the others).
     Whitening reweights the loss, which leaves an exact solution exact but moves an inexact
-    optimum, so only the exact model (linear + shift) is whitened. Returns {dataset: Entry}: Entry.models maps (kind,
-    operator) to a recipes.Run, Entry.vae maps "vae" / "beta-vae" to the posthoc.posthoc
-    dict with the trained "model" and "params" added."""
+    optimum, so only the exact model (linear + shift) is whitened. Returns {dataset: Entry}:
+    Entry.models maps (kind, operator) to a recipes.Run, Entry.vae maps "vae" / "beta-vae" to
+    the posthoc.posthoc dict with the trained "model" and "params" added."""
     unknown = [d for d in datasets if d not in DATASETS]
     if unknown or not datasets:
         raise ValueError(f"datasets: expected names among {list(DATASETS)}, got {list(datasets)}")
@@ -53,8 +54,9 @@ def results(datasets=("1D shifts",), seed=0, progress=None, quick=False, whiten=
                     continue  # no faithful set of rotation planes for this group
                 if progress:
                     progress(f"{name}: {ROW_LABELS[kind, operator]}")
-                rows[(kind, operator)] = train_model(kind, operator, (group, train_pairs, test_pairs),
-                                                     seed, whiten and (kind, operator) == ("linear", "shift"),
+                white = whiten and (kind, operator) == ("linear", "shift")
+                rows[(kind, operator)] = train_model(kind, operator,
+                                                     (group, train_pairs, test_pairs), seed, white,
                                                      quick)
         images = np.concatenate([train_pairs[0], train_pairs[2]])
         for label, beta in vae.BETAS.items():
@@ -89,7 +91,8 @@ def settings(kind, operator, whiten=False, quick=False):
     return dict(fit, steps=steps // 10 if quick else steps)
 
 
-ROW_LABELS = {("linear", "identity"): "linear, no operator", ("linear", "disentangled"): "linear + disentangled",
+ROW_LABELS = {("linear", "identity"): "linear, no operator",
+              ("linear", "disentangled"): "linear + disentangled",
               ("linear", "shift"): "linear + shift", ("mlp", "identity"): "MLP, no operator",
               ("mlp", "disentangled"): "MLP + disentangled", ("mlp", "shift"): "MLP + shift"}
 # The exact models and the bound their claim tests (claims.linear_shift_exact, every seed):
@@ -117,8 +120,9 @@ def prediction_rows(table):
                              else None for d in table for c in ("generic", "symmetric")]))
     for name in vae.BETAS:
         for fit, how in POSTHOC_LABELS.items():
+            fitted = {d: table[d].vae[name][fit] for d in table}
             rows.append((f"{VAE_LABELS[name]}, {how}",
-                         [None if table[d].vae[name][fit] is None else table[d].vae[name][fit]["prediction"][c]
+                         [None if fitted[d] is None else fitted[d]["prediction"][c]
                           for d in table for c in ("generic", "symmetric")]))
     return rows
 
@@ -126,7 +130,8 @@ def prediction_rows(table):
 def results_markdown(table):
     """Two markdown tables from results(): held-out prediction errors of x2 for every model,
     and the post-hoc test of the unsupervised models."""
-    head = "| model | " + " | ".join(f"{d}: {c}" for d in table for c in ("generic", "symmetric")) + " |"
+    columns = [f"{d}: {c}" for d in table for c in ("generic", "symmetric")]
+    head = "| model | " + " | ".join(columns) + " |"
     lines = ["Relative error of the predicted x2 = g·x1 on held-out pairs (— : the operator "
              "does not exist for that group)", "", head, "|" + "---|" * (1 + 2 * len(table))]
     bounds = [EXACT.get(key) for key in ROW_LABELS]
@@ -135,8 +140,10 @@ def results_markdown(table):
               for (label, cells), bound in zip(prediction_rows(table), bounds)]
     lines += ["", f"(≤ {EXACT['linear', 'shift']:g}: an exact model, within the bound of the "
               "claim linear_shift_exact; its digits below that depend on the BLAS kernel.)"]
-    lines += ["", "Unsupervised models tested post hoc (all held-out pairs): reconstruction, prediction "
-              "of x2 through each fitted map, the per-g maps rebuilt from the generators' maps, "
+    lines += ["",
+              "Unsupervised models tested post hoc (all held-out pairs): reconstruction, "
+              "prediction of x2 through each fitted map, the per-g maps rebuilt from the "
+              "generators' maps, "
               "homomorphism error of the per-g maps, equivariance error of the encoder", "",
               "| data set | model | reconstruction | rotation plane | linear per g | composed from "
               "generators | homomorphism | equivariance (per g) | equivariance (plane) |",
@@ -146,7 +153,9 @@ def results_markdown(table):
             plane = r["plane"]
             lines.append(f"| {d} | {VAE_LABELS[name]} | {_cell(r['reconstruction'])} | "
                          f"{_cell(None if plane is None else plane['prediction']['all'])} | "
-                         f"{_cell(r['linear']['prediction']['all'])} | {_cell(r['linear']['composed']['all'])} | "
-                         f"{_cell(r['linear']['homomorphism'])} | {_cell(r['linear']['equivariance']['all'])} | "
+                         f"{_cell(r['linear']['prediction']['all'])} | "
+                         f"{_cell(r['linear']['composed']['all'])} | "
+                         f"{_cell(r['linear']['homomorphism'])} | "
+                         f"{_cell(r['linear']['equivariance']['all'])} | "
                          f"{_cell(None if plane is None else plane['equivariance']['all'])} |")
     return "\n".join(lines)

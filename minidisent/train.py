@@ -1,7 +1,9 @@
 """Training: predict x2 = g·x1 through the operator, the supervised loss, Adam, fit.
 
 An objective is a function objective(params, batch, rng) -> scalar. `fit` minimises it with
-Adam on minibatches of a data tuple such as the pairs (x1, g, x2) of data.pairs.
+Adam on minibatches of a data tuple such as the pairs (x1, g, x2) of data.pairs. The course's
+numbers are trained through fast.supervised_loss (recipes.py): the same loss with faster
+arithmetic and gradient, equal bit for bit (tests/test_fast.py).
 """
 import sys
 
@@ -32,20 +34,29 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
 
     def objective(params, batch, rng=None):
         x1, g, x2 = batch
-        B = x1.shape[0]
         z1 = model.encode(params, x1)
         z2 = op.apply(z1, g)  # (B, L): the code psi(g) predicts for x2
-        decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
-        loss = np.sum((decoded[-B:] - x2) ** 2)  # one decoder pass for both codes
         if reconstruction:
-            loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+            decoded_x1, decoded_x2 = decode_pair(model, params, z1, z2)
+        else:
+            decoded_x2 = model.decode(params, z2)
+        loss = np.sum((decoded_x2 - x2) ** 2)
+        if reconstruction:
+            loss = loss + reconstruction * np.sum((decoded_x1 - x1) ** 2)
         if consistency:
             loss = loss + consistency * np.sum((model.encode(params, x2) - z2) ** 2)
-        return loss / B
+        return loss / x1.shape[0]
 
     objective.check = lambda params, data: (check_params(model, params, exact=False),
-                                            _checks.pairs("data", data, model.shape, op.group.order))
+                                            _checks.pairs("data", data, model.shape,
+                                                          op.group.order))
     return objective
+
+
+def decode_pair(model, params, z1, z2):
+    """z1, z2 (B, L) -> (decode(z1), decode(z2)), each (B, *shape): one decoder pass on the
+    stacked codes [z1; z2] (one product per layer instead of two)."""
+    return np.split(model.decode(params, np.concatenate([z1, z2])), 2)
 
 
 def adam_step(params, grad, moments, i, step_size, b1=0.9, b2=0.999, eps=1e-8):
@@ -79,11 +90,17 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     Raises FloatingPointError naming the step if the loss stops being finite, or stays above
     RUNAWAY x (its first value, or the loss of predicting zeros if larger) for PATIENCE steps.
     """
-    params = _checks.fit_arguments(objective, params, data, steps, batch_size, step_size, decay, seed)
+    _checks.fit_arguments(objective, params, data, steps, batch_size, step_size, decay)
+    _checks.seed("seed", seed)
+    single = {k: np.asarray(v).dtype == np.float32 for k, v in params.items()}
+    # a copy, as adam_step updates params in place: the caller's arrays stay as they were
+    params = {k: np.array(v, dtype=np.float32 if single[k] else np.float64)
+              for k, v in params.items()}
     rng = np.random.default_rng(seed)
     rows = batches(len(data[0]), batch_size)
     history = np.empty(steps)
-    loss_and_grad = value_and_grad_of(objective)
+    # the gradient, as a dict like params; an objective may bring a faster one (fast.py)
+    loss_and_grad = getattr(objective, "value_and_grad", None) or value_and_grad(objective)
     stages = 1 if decay == 1 else 10
     ends = np.linspace(0, steps, stages + 1).astype(int)
     above = 0
@@ -107,18 +124,6 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     if not all(np.all(np.isfinite(v)) for v in params.values()):
         _diverged(None, steps - 1, step_size, data)
     return params, history
-
-
-def value_and_grad_of(objective):
-    """autograd's value_and_grad of objective(params, *rest): (value, gradient as a dict like
-    params). The arrays go to autograd as a list, whose bookkeeping costs less than a dict's;
-    the numbers are the same bit for bit (tests/test_train.py)."""
-    def both(params, *rest):
-        keys = list(params)
-        value, grads = value_and_grad(lambda values: objective(dict(zip(keys, values)), *rest))(
-            [params[k] for k in keys])
-        return value, dict(zip(keys, grads))
-    return both
 
 
 def batches(n, batch_size):

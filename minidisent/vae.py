@@ -5,18 +5,20 @@ from collections import namedtuple
 
 import autograd.numpy as np
 
-from . import _checks, train
+from . import _checks, fast, train
 from .models import Model, mlp
 
 VAE = namedtuple("VAE", Model._fields + ("posterior",))
-VAE.__doc__ = """A Model whose encoder is a Gaussian posterior q(z|x) = N(mean, diag(exp(log_variance))):
-encode(params, X) gives the mean (B, L); posterior(params, X) gives (mean, log_variance), each (B, L)."""
+VAE.__doc__ = """A Model whose encoder is a Gaussian posterior
+q(z|x) = N(mean, diag(exp(log_variance))): encode(params, X) gives the mean (B, L);
+posterior(params, X) gives (mean, log_variance), each (B, L)."""
 
 
 def model(shape, latent_dim, hidden=(64,)):
     """A variational autoencoder: the mlp encoder with 2*latent_dim outputs (mean, then
     log-variance) and the mlp decoder; hidden=() makes both affine (a linear VAE).
-    params: the "encoder_*" keys of mlp(shape, 2L, hidden), the "decoder_*" keys of mlp(shape, L, hidden)."""
+    params: the "encoder_*" keys of mlp(shape, 2L, hidden), the "decoder_*" keys of
+    mlp(shape, L, hidden)."""
     _checks.positive("latent_dim", latent_dim, integer=True)
     to_moments, from_code = mlp(shape, 2 * latent_dim, hidden), mlp(shape, latent_dim, hidden)
     shapes = {k: v for k, v in to_moments.shapes.items() if k.startswith("encoder")}
@@ -36,7 +38,8 @@ def model(shape, latent_dim, hidden=(64,)):
         return posterior(params, X)[0]
 
     name = "vae" if hidden else "linear vae"
-    return VAE(name, to_moments.shape, latent_dim, shapes, init, encode, from_code.decode, posterior)
+    return VAE(name, to_moments.shape, latent_dim, shapes, init, encode, from_code.decode,
+               posterior)
 
 
 def gaussian_kl(mean, log_variance):
@@ -56,7 +59,8 @@ def loss(model, beta=1.0, noise_std=0.1, capacity=None):
     (the batch-mean KL pushed towards C: the capacity-controlled variant; raise C in
     stages, see baselines.fit_vae)."""
     if not hasattr(model, "posterior"):
-        raise TypeError(f"model: expected a vae.model (with a posterior), got {getattr(model, 'name', model)!r}")
+        raise TypeError("model: expected a vae.model (with a posterior), got "
+                        f"{getattr(model, 'name', model)!r}")
     _checks.nonnegative("beta", beta)
     _checks.positive("noise_std", noise_std)
     if capacity is not None:
@@ -72,6 +76,7 @@ def loss(model, beta=1.0, noise_std=0.1, capacity=None):
         prior = kl if capacity is None else np.abs(kl - capacity)
         return np.mean(squared) / (2 * noise_std ** 2) + beta * prior
 
+    objective.value_and_grad = fast.value_and_grad_of(objective)
     return objective
 
 

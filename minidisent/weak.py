@@ -84,7 +84,8 @@ def _weak_pairs(model, batch):
 
 
 def _weigh(scores, candidates, tau):
-    """Softmax weights w = softmax(−scores / tau) (B, |G|) and the weighted code Σ w psi(g') z1 (B, L)."""
+    """Softmax weights w = softmax(−scores / tau) (B, |G|) and the weighted code
+    Σ w psi(g') z1 (B, L)."""
     logits = -(scores - np.min(scores, axis=1, keepdims=True)) / tau  # max logit 0: stable
     weights = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)
     return weights, np.matmul(weights[:, None, :], candidates)[:, 0]
@@ -114,7 +115,8 @@ def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=N
     if anchors is not None:
         if not isinstance(anchors, tuple) or len(anchors) != 3:
             raise ValueError("anchors: expected labelled pairs (x1, g, x2), got "
-                             f"{type(anchors).__name__} of length {len(anchors) if isinstance(anchors, tuple) else '?'}")
+                             f"{type(anchors).__name__} of length "
+                             f"{len(anchors) if isinstance(anchors, tuple) else '?'}")
         anchors = _checks.pairs("anchors", anchors, model.shape, op.group.order)
         anchored = fast.supervised_loss(model, op, reconstruction=0.0, consistency=consistency)
     candidates = candidates_of(op)
@@ -127,20 +129,24 @@ def weak_loss(model, op, tau=0.1, reconstruction=1.0, consistency=0.0, anchors=N
         loss = consistency * np.sum(weights * scores)
         if blend == "errors":
             K, L = candidates_z1.shape[1:]
-            decoded = np.reshape(model.decode(params, np.reshape(candidates_z1, (B * K, L))), (B, K, -1))
+            decoded = np.reshape(model.decode(params, np.reshape(candidates_z1, (B * K, L))),
+                                 (B, K, -1))
             errors = np.sum((decoded - np.reshape(x2, (B, 1, -1))) ** 2, axis=2)  # (B, |G|)
             loss = loss + np.sum(weights * errors)
             if reconstruction:  # candidate 0 is psi(e) z1 = z1
-                loss = loss + reconstruction * np.sum((decoded[:, 0] - np.reshape(x1, (B, -1))) ** 2)
+                flat_x1 = np.reshape(x1, (B, -1))
+                loss = loss + reconstruction * np.sum((decoded[:, 0] - flat_x1) ** 2)
+        elif reconstruction:
+            decoded_x1, decoded_x2 = train.decode_pair(model, params, z1, z2)
+            loss = loss + np.sum((decoded_x2 - x2) ** 2)
+            loss = loss + reconstruction * np.sum((decoded_x1 - x1) ** 2)
         else:
-            decoded = model.decode(params, np.concatenate([z1, z2]) if reconstruction else z2)
-            loss = loss + np.sum((decoded[-B:] - x2) ** 2)
-            if reconstruction:
-                loss = loss + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+            loss = loss + np.sum((model.decode(params, z2) - x2) ** 2)
         return loss / B + (0.0 if anchors is None else anchored(params, anchors))
 
     objective.check = lambda params, data: (check_params(model, params, exact=False),
                                             _weak_pairs(model, data))
+    objective.value_and_grad = fast.value_and_grad_of(objective)
     return objective
 
 
@@ -179,7 +185,8 @@ def weak_predict(model, params, op, x1, x2, tau):
 LAST_STAGE = dict(recipes.WHITENED, steps=1500)
 MAX_STEPS = 10 ** 6  # per temperature: train.fit keeps the loss of every step
 
-WeakRun = namedtuple("WeakRun", "kind model op params seconds g_pred sigma coset by_stabilizer error")
+WeakRun = namedtuple("WeakRun",
+                     "kind model op params seconds g_pred sigma coset by_stabilizer error")
 Score = namedtuple("Score", "g_pred sigma coset by_stabilizer error")
 
 

@@ -48,7 +48,8 @@ def _fit_with_autograd_adam(objective, params, data, steps, batch_size, step_siz
     stages = len(ends) - 1
     for stage in range(stages):
         def gradient(p, i, start=ends[stage]):
-            history[start + i], grad = loss_and_grad(p, tuple(a[rows[start + i]] for a in data), rng)
+            history[start + i], grad = loss_and_grad(p, tuple(a[rows[start + i]] for a in data),
+                                                     rng)
             return grad
         rate = step_size * decay ** (stage / max(1, stages - 1))
         params = adam(gradient, params, num_iters=ends[stage + 1] - ends[stage], step_size=rate)
@@ -75,7 +76,8 @@ def test_fit_keeps_float32_and_agrees_with_float64():
     fast, _ = train.fit(objective, params, pairs, steps=3, batch_size=4, step_size=1e-3)
     plain = bench.adam_autograd(objective, params, pairs, steps=3, batch_size=4)
     single, history = train.fit(objective, {k: v.astype(np.float32) for k, v in params.items()},
-                                (pairs[0].astype(np.float32), pairs[1], pairs[2].astype(np.float32)),
+                                (pairs[0].astype(np.float32), pairs[1],
+                                 pairs[2].astype(np.float32)),
                                 steps=3, batch_size=4, step_size=1e-3)
     assert all(np.array_equal(fast[k], plain[k]) for k in params)  # same batches as the bench's
     assert all(v.dtype == np.float32 for v in single.values()) and np.all(np.isfinite(history))
@@ -93,7 +95,8 @@ def test_the_floor_multiplies_the_shapes_of_the_models_weights(kind):
         [params[k].shape for k in sorted(params) if k == "decoder" or "decoder_w" in k]
     layers = bench.dense_layers(kind, n, latent_dim, batch, hidden)
     assert [(i, o) for _, i, o, _ in layers] == weights
-    assert [r for r, *_ in layers] == [batch] * (len(layers) // 2) + [2 * batch] * (len(layers) // 2)
+    assert [r for r,
+            *_ in layers] == [batch] * (len(layers) // 2) + [2 * batch] * (len(layers) // 2)
     assert [back for *_, back in layers] == [False] + [True] * (len(layers) - 1)
     bench.matmul_floor(layers)()  # runs
 
@@ -101,14 +104,16 @@ def test_the_floor_multiplies_the_shapes_of_the_models_weights(kind):
 def test_operator_and_step_rows_have_the_table_structure():
     rows = bench.operator_rows(batch=8, d=2, repeats=1)
     assert len(rows) == 3 and all(set(r) == KEYS for r in rows)
-    assert all(r["target"] == (">=", 20) and r["ratio"] > 0 and isinstance(r["met"], bool) for r in rows)
+    assert all(r["target"] == (">=", 20) and r["ratio"] > 0 and isinstance(r["met"],
+                                                                           bool) for r in rows)
     for kind in ("linear", "mlp"):
         steps = bench.step_rows(kind, 10, batch=4, steps=2, repeats=1, count=16, with_torch=False)
         assert [r["what"].split(" ")[1] for r in steps] == ["step", "step:", "step:", "step"]
         assert steps[0]["b"][0] == "BLAS" and steps[0]["note"].endswith("pairs/s")
         assert steps[-1]["b"] is None and "skipped" in steps[-1]["note"]
     text = bench.table(rows + steps)
-    assert all(r["what"] in text for r in rows + steps) and len(text.splitlines()) == 2 + len(rows + steps)
+    assert all(r["what"] in text for r in rows + steps)
+    assert len(text.splitlines()) == 2 + len(rows + steps)
 
 
 def test_torch_step_computes_our_loss_or_the_column_is_skipped():
@@ -157,7 +162,8 @@ def test_peak_memory_is_a_plausible_number_of_megabytes():
 
 def test_chapter_rows_count_the_kernels_cpu_time_with_the_cpu_clock(tmp_path, monkeypatch):
     code = "s = 0\nfor i in range(2_000_000):\n    s += i"  # about 0.1-0.3 s of CPU in the kernel
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), str(tmp_path / "01_busy.ipynb"))
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]),
+                   str(tmp_path / "01_busy.ipynb"))
     monkeypatch.setattr(bench, "clock", bench.CLOCKS["cpu"])
     busy, total = bench.chapter_rows(str(tmp_path))
     assert busy["a"][0] == "cpu" and total["a"][0] == "cpu"

@@ -89,13 +89,15 @@ def test_p4_on_a_3x3_torus():
     assert sorted(ct.sizes.tolist()) == [1, 4, 4, 9, 9, 9]
 
 
-@pytest.mark.parametrize("group", [groups.dihedral(4), groups.dihedral(5), groups.translations_rotations(3)], ids=str)
+@pytest.mark.parametrize("group", [groups.dihedral(4), groups.dihedral(5),
+                                   groups.translations_rotations(3)], ids=str)
 def test_multiplicities_use_the_table_by_default(group):
     m = representations.multiplicities(group)
     ct = characters.character_table(group)
     R = pixel_matrices(group)
     chi = characters.by_element(ct)
-    ranks = [np.linalg.matrix_rank(np.einsum("g,gij->ij", d * np.conj(c), R) / group.order, tol=1e-8)
+    ranks = [np.linalg.matrix_rank(np.einsum("g,gij->ij", d * np.conj(c), R) / group.order,
+                                   tol=1e-8)
              for d, c in zip(ct.dims, chi)]
     np.testing.assert_array_equal(m * ct.dims, ranks)  # rank of the projector = m_i d_i
     X = np.random.default_rng(0).normal(size=(5,) + group.shape)
@@ -120,7 +122,8 @@ def test_bad_input():
         characters.conjugacy_classes(8)
 
 
-@pytest.mark.parametrize("group", [S3, groups.dihedral(4), groups.translations_rotations(3)], ids=str)
+@pytest.mark.parametrize("group", [S3, groups.dihedral(4), groups.translations_rotations(3)],
+                         ids=str)
 def test_class_sum_matrices_commute_and_count_products(group):
     classes, class_of = characters.conjugacy_classes(group)
     k = len(classes)

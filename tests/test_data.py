@@ -43,8 +43,10 @@ def test_seeded():
 @pytest.mark.parametrize("call, error, words", [
     (lambda: data.random_signals(16, 0, np.random.default_rng()), ValueError, "count"),
     (lambda: data.random_signals(16, 3, 0), TypeError, "rng"),
-    (lambda: data.periodic_signals(16, 3, np.random.default_rng(), periods=[3]), ValueError, "periods"),
-    (lambda: data.pairs(groups.cyclic(4), np.zeros((3, 5)), np.random.default_rng()), ValueError, "X"),
+    (lambda: data.periodic_signals(16, 3, np.random.default_rng(), periods=[3]), ValueError,
+     "periods"),
+    (lambda: data.pairs(groups.cyclic(4), np.zeros((3, 5)), np.random.default_rng()), ValueError,
+     "X"),
 ])
 def test_bad_input(call, error, words):
     with pytest.raises(error) as info:

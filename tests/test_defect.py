@@ -61,7 +61,8 @@ def test_orbit_lower_bound_equals_best_linear_disentangled_error():
     model, op = models.linear((n,), 3), operators.disentangled(G, 3)
     k = 2 * np.pi * np.arange(n) / n
     enc = np.stack([np.cos(k), np.sin(k), np.ones(n) / np.sqrt(n)], axis=1)  # (n, 3)
-    params = {"encoder": enc, "decoder": np.stack([2 / n * np.cos(k), 2 / n * np.sin(k), np.ones(n) / np.sqrt(n)])}
+    params = {"encoder": enc,
+              "decoder": np.stack([2 / n * np.cos(k), 2 / n * np.sin(k), np.ones(n) / np.sqrt(n)])}
     X, _ = data.periodic_signals(n, 30, rng)
     error = metrics.prediction_error(model, params, op, data.orbit_pairs(G, X))
     assert np.isclose(error, defect.orbit_lower_bound(G, X)[1], rtol=1e-10)
@@ -100,7 +101,8 @@ def test_probe_linear_encoder_has_bounded_constant_ratio():
     d = v - np.roll(v, p)
     assert np.allclose(ratio, np.linalg.norm(d @ params["encoder"]) / np.linalg.norm(d))
     assert np.all(ratio <= np.linalg.norm(params["encoder"], 2) + 1e-12)
-    assert np.allclose(radius, np.linalg.norm((x_sym + eps[:, None] * v) @ params["encoder"][:, :2], axis=1))
+    assert np.allclose(radius, np.linalg.norm((x_sym + eps[:, None] * v) @ params["encoder"][:, :2],
+                                              axis=1))
 
 
 def _probe_args():

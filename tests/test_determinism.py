@@ -43,8 +43,10 @@ GENERATORS = {
     "random_signals": lambda seed: data.random_signals(8, 20, np.random.default_rng(seed)),
     "periodic_signals": lambda seed: data.periodic_signals(8, 20, np.random.default_rng(seed)),
     "random_blobs": lambda seed: data.random_blobs((4, 4), 20, np.random.default_rng(seed)),
-    "pairs": lambda seed: data.pairs(Z8, np.arange(160.0).reshape(20, 8), np.random.default_rng(seed)),
-    "pairs 2D": lambda seed: data.pairs(T44, np.arange(320.0).reshape(20, 4, 4), np.random.default_rng(seed),
+    "pairs": lambda seed: data.pairs(Z8, np.arange(160.0).reshape(20, 8),
+                                     np.random.default_rng(seed)),
+    "pairs 2D": lambda seed: data.pairs(T44, np.arange(320.0).reshape(20, 4, 4),
+                                        np.random.default_rng(seed),
                                         elements=[1, 4, 5]),
     "signals_1d": lambda seed: data.signals_1d(8, 20, seed=seed)[1:],
     "linear init": lambda seed: models.linear(8, 8).init(np.random.default_rng(seed)),
@@ -117,7 +119,8 @@ def test_a_fresh_process_with_another_hash_seed_gives_the_same_bits():
     env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
     seen = set()
     for hash_seed in ("1", "2"):
-        run = subprocess.run([sys.executable, "-c", SCRIPT], env={**env, "PYTHONHASHSEED": hash_seed},
+        run = subprocess.run([sys.executable, "-c", SCRIPT],
+                             env={**env, "PYTHONHASHSEED": hash_seed},
                              capture_output=True, text=True, timeout=120, check=True)
         seen.add(run.stdout.strip())
     assert seen == {here.getvalue().strip()}

@@ -141,5 +141,7 @@ def test_orbit_spread_and_per_image_against_direct_computations():
     run = recipes.Run("linear", "disentangled", model, op, model.init(rng), None, 0.0, None)
     error, radius = digits.per_image(run, X)
     for b in range(3):
-        assert abs(error[b] - metrics.prediction_error(model, run.params, op, data.orbit_pairs(G, X[b:b + 1]))) < 1e-12
-        assert abs(radius[b] - np.linalg.norm(model.encode(run.params, X[b:b + 1])[0, :2]) / np.linalg.norm(X[b])) < 1e-12
+        assert abs(error[b] - metrics.prediction_error(model, run.params, op,
+                                                       data.orbit_pairs(G, X[b:b + 1]))) < 1e-12
+        code = model.encode(run.params, X[b:b + 1])[0, :2]
+        assert abs(radius[b] - np.linalg.norm(code) / np.linalg.norm(X[b])) < 1e-12

@@ -763,7 +763,8 @@ def test_every_chapter_copied_valid_and_no_solution_line_survives(tmp_path):
     for path in written:
         chapter, student = nbformat.read(CHAPTERS / path.name, 4), nbformat.read(path, 4)
         nbformat.validate(student)
-        solution_lines = {line.strip() for cell in chapter.cells if student_copies.BEGIN in cell.source
+        solution_lines = {line.strip() for cell in chapter.cells
+                          if student_copies.BEGIN in cell.source
                           for line in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION",
                                                  cell.source, re.S)[0].splitlines() if line.strip()}
         text = "\n".join(cell.source for cell in student.cells)
@@ -779,13 +780,17 @@ def chapter_one_with_exercises():
     if not any(c.source.startswith("## Exercises") for c in nb.cells if c.cell_type == "markdown"):
         nb.cells += [nbformat.v4.new_markdown_cell("## Exercises", id="ex-1-heading"),
                      nbformat.v4.new_code_cell("from minidisent import exercises", id="ex-1-setup"),
-                     nbformat.v4.new_markdown_cell("### Exercise 1.1 — Orbit and stabilizer", id="ex-1-1-prompt"),
+                     nbformat.v4.new_markdown_cell("### Exercise 1.1 — Orbit and stabilizer",
+                                                   id="ex-1-1-prompt"),
                      nbformat.v4.new_code_cell(
                          "def orbit_and_stabilizer(G, x):\n    ### BEGIN SOLUTION\n"
-                         "    images = x.ravel()[G.perms]\n    return len(np.unique(images, axis=0)), "
-                         "np.flatnonzero(np.all(images == x.ravel(), axis=1))\n    ### END SOLUTION",
+                         "    images = x.ravel()[G.perms]\n    return len(np.unique(images, "
+                         "axis=0)), "
+                         "np.flatnonzero(np.all(images == x.ravel(), axis=1))\n    ### END "
+                         "SOLUTION",
                          id="ex-1-1-solution"),
-                     nbformat.v4.new_code_cell("exercises.check_1_1(orbit_and_stabilizer)", id="ex-1-1-check")]
+                     nbformat.v4.new_code_cell("exercises.check_1_1(orbit_and_stabilizer)",
+                                               id="ex-1-1-check")]
     return nb
 
 

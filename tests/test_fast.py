@@ -19,7 +19,8 @@ def test_accelerated_operator_equals_the_plain_one_bit_for_bit(group, name):
     L = 2 * group.order + (1 if name == "disentangled" else 0)  # 2·|G|, odd for the planes
     plain = operators.make(name, group, L)
     quick = fast.accelerate(plain)
-    assert (quick.name, quick.group, quick.latent_dim) == (plain.name, plain.group, plain.latent_dim)
+    assert (quick.name, quick.group, quick.latent_dim) == (plain.name, plain.group,
+                                                           plain.latent_dim)
     Z, g, W = rng.normal(size=(30, L)), rng.integers(0, group.order, 30), rng.normal(size=(30, L))
     assert np.array_equal(quick.apply(Z, g), plain.apply(Z, g))
     value_fast, grad_fast = value_and_grad(lambda Z: anp.sum(W * quick.apply(Z, g) ** 2))(Z)
@@ -44,8 +45,10 @@ def test_supervised_loss_and_gradient_equal_the_plain_loss_bit_for_bit(group, ki
     op = operators.shift(group, L)
     pairs = data.pairs(group, rng.normal(size=(24,) + group.shape), rng)
     params = model.init(rng)
-    quick = value_and_grad(fast.supervised_loss(model, op, reconstruction, consistency))(params, pairs)
-    plain = value_and_grad(train.supervised_loss(model, op, reconstruction, consistency))(params, pairs)
+    quick = value_and_grad(fast.supervised_loss(model, op, reconstruction, consistency))(params,
+                                                                                         pairs)
+    plain = value_and_grad(train.supervised_loss(model, op, reconstruction, consistency))(params,
+                                                                                          pairs)
     assert quick[0] == plain[0]
     for k in params:
         assert np.array_equal(quick[1][k], plain[1][k])
@@ -56,10 +59,32 @@ def test_a_whole_fit_is_bit_for_bit_the_same():
     model, op = models.mlp(8, 8, (8,)), operators.shift(group, 8)
     params = model.init(np.random.default_rng(0))
     settings = dict(steps=40, batch_size=16, step_size=1e-2, decay=0.1, seed=3)
-    quick, quick_history = train.fit(fast.supervised_loss(model, op, consistency=1.0), params, pairs, **settings)
-    plain, plain_history = train.fit(train.supervised_loss(model, op, consistency=1.0), params, pairs, **settings)
+    quick, quick_history = train.fit(fast.supervised_loss(model, op, consistency=1.0), params,
+                                     pairs, **settings)
+    plain, plain_history = train.fit(train.supervised_loss(model, op, consistency=1.0), params,
+                                     pairs, **settings)
     assert np.array_equal(quick_history, plain_history)
     assert all(np.array_equal(quick[k], plain[k]) for k in params)
+
+
+def test_value_and_grad_of_is_autograds_value_and_grad_bit_for_bit():
+    """The list-of-arrays gradient that fast objectives carry, and a whole fit through it."""
+    group, pairs, _ = data.signals_1d(8, count=64)
+    model, op = models.mlp(8, 8, (6,), 0.1), operators.shift(group, 8)
+    objective = fast.supervised_loss(model, op, 0.5, 1.0)
+    params = model.init(np.random.default_rng(1))
+    listed, plain = objective.value_and_grad(params, pairs), value_and_grad(objective)(params,
+                                                                                       pairs)
+    assert listed[0] == plain[0] and list(listed[1]) == list(plain[1])
+    assert all(np.array_equal(listed[1][k], plain[1][k]) for k in params)
+    fitted, history = train.fit(objective, params, pairs, steps=5, batch_size=64, step_size=1e-2)
+    mine = {k: v.copy() for k, v in params.items()}
+    moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in mine.items()}
+    for i in range(5):
+        value, grad = value_and_grad(objective)(mine, pairs)
+        assert value == history[i]
+        train.adam_step(mine, grad, moments, i, 1e-2)
+    assert all(np.array_equal(fitted[k], mine[k]) for k in params)
 
 
 def test_permute_blocks_is_a_blockwise_gather_with_its_gradient():
@@ -68,7 +93,8 @@ def test_permute_blocks_is_a_blockwise_gather_with_its_gradient():
     Z = rng.normal(size=(5, 4 * 3))
     expected = np.stack([Z[b].reshape(4, 3)[blocks[b]].ravel() for b in range(5)])
     assert np.array_equal(fast.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)), expected)
-    check_grads(lambda Z: fast.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)), modes=["rev"])(Z)
+    check_grads(lambda Z: fast.permute_blocks(Z, blocks, np.argsort(blocks, axis=1)),
+                modes=["rev"])(Z)
     index = np.stack([rng.permutation(7) for _ in range(5)])
     Z = rng.normal(size=(5, 7))
     assert np.array_equal(fast.permute_rows(Z, index, np.argsort(index, axis=1)),
@@ -78,7 +104,8 @@ def test_permute_blocks_is_a_blockwise_gather_with_its_gradient():
 def test_squared_norm_is_the_sum_of_squares_with_its_gradient():
     r = np.random.default_rng(3).normal(size=(4, 3, 2))
     assert fast.squared_norm(r) == np.sum(r ** 2)
-    assert np.array_equal(value_and_grad(fast.squared_norm)(r)[1], value_and_grad(lambda r: anp.sum(r ** 2))(r)[1])
+    assert np.array_equal(value_and_grad(fast.squared_norm)(r)[1],
+                          value_and_grad(lambda r: anp.sum(r ** 2))(r)[1])
     check_grads(fast.squared_norm, modes=["rev"])(r)
 
 

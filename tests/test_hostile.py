@@ -32,10 +32,11 @@ def npy(array):
 
 
 def entries(meta=META, params=PARAMS, text=None):
-    """{entry name: bytes} of the archive saving.save writes (meta given as a dict or as raw text)."""
+    """{entry name: bytes} of the archive saving.save writes (meta given as a dict or raw text)."""
     text = json.dumps(meta) if text is None else text
     return {"format.npy": npy(np.array("minidisent-params")), "version.npy": npy(np.array(1)),
-            "meta.npy": npy(np.array(text)), **{f"params/{k}.npy": npy(v) for k, v in params.items()}}
+            "meta.npy": npy(np.array(text)),
+            **{f"params/{k}.npy": npy(v) for k, v in params.items()}}
 
 
 def archive(path, content, method=zipfile.ZIP_STORED):
@@ -65,7 +66,8 @@ def meta_with(**changes):
 # name -> (build(folder) -> path, the call on that path, words the ValueError must contain)
 ATTACKS = {
     "model beyond the bound (2e10 parameters)": (
-        lambda d: archive(d / "a.npz", entries(meta_with(model="mlp", shape=[10 ** 5], hidden=[10 ** 5]))),
+        lambda d: archive(d / "a.npz",
+                          entries(meta_with(model="mlp", shape=[10 ** 5], hidden=[10 ** 5]))),
         saving.load, "at most 100000000 parameters"),
     "model of 2e8 parameters (1.6 GB), 3 KB file": (
         lambda d: archive(d / "a.npz", entries(meta_with(shape=[10 ** 5], latent_dim=1000))),
@@ -74,23 +76,29 @@ ATTACKS = {
         lambda d: archive(d / "a.npz", entries(meta_with(shape=[5000], latent_dim=5000))),
         saving.load, "params['encoder']: expected shape (5000, 5000) for this model, got (8, 8)"),
     "2 GiB declared by a parameter entry": (
-        lambda d: declare(archive(d / "a.npz", entries(), zipfile.ZIP_DEFLATED), "params/encoder.npy", 2 ** 31),
+        lambda d: declare(archive(d / "a.npz", entries(), zipfile.ZIP_DEFLATED),
+                          "params/encoder.npy", 2 ** 31),
         saving.load, "declaring 2147483648 bytes"),
     "2 GiB declared by the meta entry": (
-        lambda d: declare(archive(d / "a.npz", entries(), zipfile.ZIP_DEFLATED), "meta.npy", 2 ** 31),
+        lambda d: declare(archive(d / "a.npz", entries(), zipfile.ZIP_DEFLATED), "meta.npy",
+                          2 ** 31),
         saving.load, "declaring 2147483648 bytes"),
     "a stored entry declaring more bytes than it holds": (
         lambda d: declare(archive(d / "a.npz", entries()), "params/decoder.npy", 10 ** 6),
         saving.load, "more than deflate can give"),
     "a size within the bound but not the array's": (
-        lambda d: declare(archive(d / "a.npz", entries(), zipfile.ZIP_DEFLATED), "params/decoder.npy", 1000),
+        lambda d: declare(archive(d / "a.npz", entries(), zipfile.ZIP_DEFLATED),
+                          "params/decoder.npy", 1000),
         saving.load, "declares 1000 bytes, expected 640"),
     "16 MB of zeros deflated to 16 KB as an unknown entry": (
-        lambda d: archive(d / "a.npz", {**entries(), "params/zeros.npy": bytes(16 * 2 ** 20)}, zipfile.ZIP_DEFLATED),
+        lambda d: archive(d / "a.npz", {**entries(), "params/zeros.npy": bytes(16 * 2 ** 20)},
+                          zipfile.ZIP_DEFLATED),
         saving.load, "extra ['zeros']"),
     "16 MB of zeros deflated to 16 KB as a parameter": (
-        lambda d: archive(d / "a.npz", {**entries(), "params/encoder.npy": bytes(16 * 2 ** 20)}, zipfile.ZIP_DEFLATED),
-        saving.load, "expected an array (8, 8), got an entry declaring 16777216 bytes (not inflated)"),
+        lambda d: archive(d / "a.npz", {**entries(), "params/encoder.npy": bytes(16 * 2 ** 20)},
+                          zipfile.ZIP_DEFLATED),
+        saving.load, "expected an array (8, 8), got an entry declaring 16777216 bytes (not "
+                     "inflated)"),
     "an unknown entry name": (
         lambda d: archive(d / "a.npz", {**entries(), "run_me.py": b"import os"}),
         saving.load, "unexpected entry 'run_me.py'"),
@@ -116,21 +124,29 @@ ATTACKS = {
         lambda d: archive(d / "a.npz", entries(meta_with(group="Z_8"))),
         saving.load, "meta['group']: expected a dict with name, shape, order and fingerprint"),
     "a model shape that is not the group's": (
-        lambda d: archive(d / "a.npz", entries(meta_with(shape=[16]), models.linear(16, 8).init(np.random.default_rng(0)))),
-        lambda path: saving.restore(path, Z8), "meta['shape']: expected the shape (8,) of the group, got [16]"),
+        lambda d: archive(d / "a.npz",
+                          entries(meta_with(shape=[16]),
+                                  models.linear(16, 8).init(np.random.default_rng(0)))),
+        lambda path: saving.restore(path, Z8),
+                                              "meta['shape']: expected the shape (8,) of the "
+                                              "group, got [16]"),
     "the group's name changed": (
         lambda d: archive(d / "a.npz", entries(meta_with(group={**META["group"], "name": "Z_9"}))),
         lambda path: saving.restore(path, Z8), "group: expected the group the file was saved with"),
     "an operator that cannot be built on the group": (
-        lambda d: archive(d / "a.npz", entries(meta_with(latent_dim=12), models.linear(8, 12).init(np.random.default_rng(0)))),
+        lambda d: archive(d / "a.npz",
+                          entries(meta_with(latent_dim=12),
+                                  models.linear(8, 12).init(np.random.default_rng(0)))),
         lambda path: saving.restore(path, Z8), "the shift operator cannot be built"),
-    "a FIFO": (lambda d: (os.mkfifo(d / "a.npz"), d / "a.npz")[1], saving.load, "got a FIFO (named pipe)"),
+    "a FIFO": (lambda d: (os.mkfifo(d / "a.npz"), d / "a.npz")[1], saving.load,
+               "got a FIFO (named pipe)"),
     "a folder": (lambda d: (os.mkdir(d / "a.npz"), d / "a.npz")[1], saving.load, "got a folder"),
     "an object array (pickle) as a parameter": (
         lambda d: archive(d / "a.npz", {**entries(), "params/encoder.npy": _object_npy()}),
         saving.load, "never unpickled"),
     "a parameter of dtype int": (
-        lambda d: archive(d / "a.npz", {**entries(), "params/encoder.npy": npy(np.zeros((8, 8), int))}),
+        lambda d: archive(d / "a.npz",
+                          {**entries(), "params/encoder.npy": npy(np.zeros((8, 8), int))}),
         saving.load, "params['encoder']: expected a float array, got dtype int64"),
 }
 
@@ -178,22 +194,27 @@ def test_a_crafted_good_file_loads_bit_for_bit(tmp_path):
     for method in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         params, meta = saving.load(archive(tmp_path / f"{method}.npz", entries(), method))
         assert meta == json.loads(json.dumps(META))
-        assert all(params[k].tobytes() == v.tobytes() and params[k].dtype == v.dtype for k, v in PARAMS.items())
+        assert all(params[k].tobytes() == v.tobytes() and params[k].dtype == v.dtype for k,
+                   v in PARAMS.items())
 
 
 def test_float32_and_fortran_order_round_trip(tmp_path):
-    params = {"encoder": np.asfortranarray(PARAMS["encoder"]).astype(np.float32), "decoder": PARAMS["decoder"]}
+    params = {"encoder": np.asfortranarray(PARAMS["encoder"]).astype(np.float32),
+              "decoder": PARAMS["decoder"]}
     saving.save(tmp_path / "m.npz", params, META)
     loaded, _ = saving.load(tmp_path / "m.npz")
-    assert loaded["encoder"].dtype == np.float32 and loaded["encoder"].tobytes("A") == params["encoder"].tobytes("A")
+    assert loaded["encoder"].dtype == np.float32
+    assert loaded["encoder"].tobytes("A") == params["encoder"].tobytes("A")
 
 
-@pytest.mark.parametrize("model", [models.linear((3, 4), 5), models.mlp(8, 3, hidden=()), models.mlp((2, 3), 4),
+@pytest.mark.parametrize("model", [models.linear((3, 4), 5), models.mlp(8, 3, hidden=()),
+                                   models.mlp((2, 3), 4),
                                    models.mlp(5, 2, hidden=(7, 3, 9))], ids=repr)
 def test_expected_shapes_are_those_model_init_draws(model):
     meta = {"model": model.name, "shape": list(model.shape), "latent_dim": model.latent_dim}
     if model.name == "mlp":
-        meta["hidden"] = [s[1] for k, s in sorted(model.shapes.items()) if k.startswith("encoder_w")][:-1]
+        meta["hidden"] = [s[1] for k,
+                          s in sorted(model.shapes.items()) if k.startswith("encoder_w")][:-1]
     drawn = {k: v.shape for k, v in model.init(np.random.default_rng(0)).items()}
     assert saving.expected_shapes(meta) == drawn == model.shapes
 
@@ -268,7 +289,8 @@ def test_a_group_too_big_is_refused_at_once_naming_the_limits(case):
     with pytest.raises(ValueError) as info:
         call()
     assert time.perf_counter() - start < 0.1
-    assert words in str(info.value) and "4096" in str(info.value) and "16777216" in str(info.value), str(info.value)
+    message = str(info.value)
+    assert words in message and "4096" in message and "16777216" in message, message
 
 
 def test_a_numpy_small_int_size_gives_the_same_group():
@@ -280,7 +302,9 @@ def test_a_numpy_small_int_size_gives_the_same_group():
 def test_generate_stops_a_huge_closure():
     n = 64  # a 64-cycle and a transposition generate all 64! permutations
     start = time.perf_counter()
-    with pytest.raises(ValueError, match=r"generators: expected a group of order <= 4096 .* the closure was stopped"):
+    with pytest.raises(ValueError,
+                       match=r"generators: expected a group of order <= 4096 .* the closure was "
+                             r"stopped"):
         groups.generate((n,), [np.roll(np.arange(n), 1), np.r_[1, 0, 2:n]])
     assert time.perf_counter() - start < 2
 
@@ -294,12 +318,15 @@ def test_interpolated_rotation_refuses_a_dense_matrix_too_big():
 def brute_table(perms):
     """table[g, h] by composing every pair in full and a dict of rows (the definition)."""
     index = {p.tobytes(): i for i, p in enumerate(perms)}
-    return np.array([[index[perms[h][perms[g]].tobytes()] for h in range(len(perms))] for g in range(len(perms))])
+    return np.array([[index[perms[h][perms[g]].tobytes()] for h in range(len(perms))]
+                     for g in range(len(perms))])
 
 
-@pytest.mark.parametrize("G", [groups.dihedral(4), groups.translations_rotations(4), groups.rotations(3),
+@pytest.mark.parametrize("G",
+                         [groups.dihedral(4), groups.translations_rotations(4), groups.rotations(3),
                                groups.translations((3, 4)), groups.cyclic(1),
-                               groups.generate((5,), [[1, 0, 2, 3, 4], [1, 2, 3, 4, 0]], name="S_5")],
+                               groups.generate((5,), [[1, 0, 2, 3, 4], [1, 2, 3, 4, 0]],
+                                               name="S_5")],
                          ids=repr)
 def test_the_table_is_the_definition(G):
     assert np.array_equal(G.table, brute_table(G.perms))
@@ -338,10 +365,14 @@ def test_factors_are_checked_against_the_table(perms, factors, ok):
     if ok:
         G = groups.Group("x", (len(perms[0]),), perms, factors=factors)
         coordinates = G.coordinates(np.arange(G.order))
-        summed = np.ravel_multi_index(tuple(((coordinates[:, None] + coordinates[None]) % factors).T), factors)
+        summed = np.ravel_multi_index(tuple(((coordinates[:,
+                                                          None] + coordinates[None]) % factors).T),
+                                      factors)
         assert np.array_equal(summed.T, G.table)  # the brute-force statement, all pairs
     else:
-        with pytest.raises(ValueError, match=rf"factors: .*{factors[0]}.*these factors do not describe this group"):
+        with pytest.raises(ValueError,
+                           match=rf"factors: .*{factors[0]}.*these factors do not describe this "
+                                 r"group"):
             groups.Group("x", (len(perms[0]),), perms, factors=factors)
 
 
@@ -350,7 +381,8 @@ def test_random_corruptions_give_a_value_error_or_the_same_parameters(tmp_path):
     loads the very same parameters (a harmless byte, e.g. a timestamp) or raises a ValueError
     naming the file; never another exception."""
     rng = np.random.default_rng(0)
-    goods = [archive(tmp_path / f"good{m}.npz", entries(), m).read_bytes() for m in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)]
+    goods = [archive(tmp_path / f"good{m}.npz", entries(),
+                     m).read_bytes() for m in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)]
     path = tmp_path / "bad.npz"
     for trial in range(200):
         raw = bytearray(goods[trial % 2])

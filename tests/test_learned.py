@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import characters, closed_form, data, groups, learned, models, operators, posthoc, shapes
+from minidisent import (characters, closed_form, data, groups, learned, models, operators,
+                        posthoc, shapes)
 
 
 def signals(n, count, seed):
@@ -79,7 +80,8 @@ def test_angles_along_words_are_rotations_by_multiples():
     params["psi_angles"][0] = 2 * np.pi / 8  # now a representation: frequencies ±1, ±3 and the sign
     psi = learned.matrices(param, params)
     assert learned.homomorphism_penalty(param, psi) < 1e-24
-    np.testing.assert_allclose(learned.read_multiplicities(group, psi), [0, 1, 0, 1, 1, 1, 0, 1], atol=1e-12)
+    np.testing.assert_allclose(learned.read_multiplicities(group, psi), [0, 1, 0, 1, 1, 1, 0, 1],
+                               atol=1e-12)
 
 
 @pytest.mark.parametrize("group", [groups.dihedral(3), groups.translations_rotations(3)], ids=str)
@@ -92,7 +94,8 @@ def test_free_generators_of_the_shift_operator_give_the_shift_operator(group):
     np.testing.assert_allclose(psi, [shift.matrix(g) for g in range(group.order)], atol=1e-12)
     assert learned.homomorphism_penalty(param, psi) < 1e-24
     ct = characters.character_table(group)
-    np.testing.assert_allclose(learned.read_multiplicities(group, psi), ct.dims, atol=1e-10)  # regular rep
+    np.testing.assert_allclose(learned.read_multiplicities(group, psi), ct.dims,
+                               atol=1e-10)  # regular rep
 
 
 def test_loss_gradients():

@@ -32,7 +32,8 @@ def test_exact_model_scores_zero_and_identity_scores_the_move():
     sym = G.stabilizer_sizes(x1) > 1
     expected = np.sum((x1[sym] - x2[sym]) ** 2) / np.sum(x2[sym] ** 2)
     assert np.isclose(frozen["prediction"]["symmetric"], expected, rtol=1e-12)
-    assert np.isclose(frozen["equivariance"]["all"], np.sum((x1 - x2) ** 2) / np.sum(x2 ** 2), rtol=1e-12)
+    assert np.isclose(frozen["equivariance"]["all"], np.sum((x1 - x2) ** 2) / np.sum(x2 ** 2),
+                      rtol=1e-12)
 
 
 def test_by_stabilizer_counts():
@@ -61,4 +62,5 @@ def test_errors_are_computed_in_float64_whatever_the_input():
     assert metrics.relative_error(np.full(3, 2e-200), np.full(3, 1e-200)) == 1.0
     rng = np.random.default_rng(1)
     pred, target = rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
-    assert metrics.relative_error(pred, target) == np.sum((pred - target) ** 2) / np.sum(target ** 2)
+    assert metrics.relative_error(pred,
+                                  target) == np.sum((pred - target) ** 2) / np.sum(target ** 2)

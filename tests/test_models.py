@@ -5,7 +5,8 @@ import pytest
 from minidisent import models
 
 
-@pytest.mark.parametrize("make", [lambda: models.linear((3, 4), 6), lambda: models.mlp((3, 4), 6, (5, 7))])
+@pytest.mark.parametrize("make",
+                         [lambda: models.linear((3, 4), 6), lambda: models.mlp((3, 4), 6, (5, 7))])
 def test_shapes_and_seeded_init(make):
     model = make()
     p1, p2 = model.init(np.random.default_rng(0)), model.init(np.random.default_rng(0))
@@ -20,7 +21,8 @@ def test_linear_is_two_matrix_products():
     model = models.linear(5, 3)
     p = model.init(np.random.default_rng(0))
     X = np.random.default_rng(1).normal(size=(4, 5))
-    assert np.allclose(model.decode(p, model.encode(p, X)), X @ p["encoder"] @ p["decoder"], rtol=1e-14)
+    assert np.allclose(model.decode(p, model.encode(p, X)), X @ p["encoder"] @ p["decoder"],
+                       rtol=1e-14)
 
 
 def test_mlp_layers():

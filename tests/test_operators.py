@@ -27,7 +27,8 @@ def test_homomorphism(op):
         for h in range(G.order):
             assert np.allclose(M[g] @ M[h], M[G.table[g, h]], rtol=0, atol=1e-12)
     if op.name == "shift":  # a permutation: exact, and orthogonal
-        assert np.array_equal(M @ M.transpose(0, 2, 1), np.broadcast_to(np.eye(op.latent_dim), M.shape))
+        assert np.array_equal(M @ M.transpose(0, 2, 1),
+                              np.broadcast_to(np.eye(op.latent_dim), M.shape))
 
 
 def test_shift_on_cyclic_is_a_roll_of_the_block_axis():
@@ -70,9 +71,12 @@ def test_gradients(op):
     (lambda: operators.shift(groups.cyclic(4), 0), ValueError, "latent_dim"),
     (lambda: operators.disentangled(groups.dihedral(3), 8), ValueError, "not commutative"),
     (lambda: operators.disentangled(groups.translations((2, 2)), 3), ValueError, "at least 4"),
-    (lambda: operators.shift(groups.cyclic(4), 4)(np.zeros((2, 5)), np.array([0, 1])), ValueError, "(B, 4)"),
-    (lambda: operators.shift(groups.cyclic(4), 4)(np.zeros((2, 4)), np.array([0, 9])), ValueError, "[0, 4)"),
-    (lambda: operators.shift(groups.cyclic(4), 4)(np.zeros((2, 4)), np.array([0])), ValueError, "2 group elements"),
+    (lambda: operators.shift(groups.cyclic(4), 4)(np.zeros((2, 5)), np.array([0, 1])), ValueError,
+     "(B, 4)"),
+    (lambda: operators.shift(groups.cyclic(4), 4)(np.zeros((2, 4)), np.array([0, 9])), ValueError,
+     "[0, 4)"),
+    (lambda: operators.shift(groups.cyclic(4), 4)(np.zeros((2, 4)), np.array([0])), ValueError,
+     "2 group elements"),
 ])
 def test_bad_input(call, error, words):
     with pytest.raises(error) as info:

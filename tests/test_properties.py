@@ -17,14 +17,18 @@ def _random_generators(n, count):
 
 # (constructor, argument, expected order or None); sizes drawn once, with the seed above.
 SPECS = ([("cyclic", 1, 1)] + [("cyclic", int(n), int(n)) for n in SEED.integers(2, 40, size=6)]
-         + [("translations", (int(h), int(w)), int(h * w)) for h, w in SEED.integers(1, 8, size=(5, 2))]
+         + [("translations", (int(h), int(w)), int(h * w)) for h,
+            w in SEED.integers(1, 8, size=(5, 2))]
          + [("translations", (1, 5), 5), ("translations", (1, 1), 1)]
          + [("rotations", int(n), 4) for n in SEED.integers(2, 7, size=3)]
          + [("dihedral", n, 8) for n in (2, 3, 4)]
          + [("translations_rotations", n, 4 * n * n) for n in (3, 4)]
-         + [("generate", ((int(n),), _random_generators(int(n), 1)), None) for n in SEED.integers(3, 9, size=3)]
-         + [("generate", ((2, 2), _random_generators(4, 2)), None), ("generate", ((4,), _random_generators(4, 2)), None)])
-IDS = [f"{name}{arg if name != 'generate' else arg[0]}-{i}" for i, (name, arg, _) in enumerate(SPECS)]
+         + [("generate", ((int(n),), _random_generators(int(n), 1)),
+             None) for n in SEED.integers(3, 9, size=3)]
+         + [("generate", ((2, 2), _random_generators(4, 2)), None),
+            ("generate", ((4,), _random_generators(4, 2)), None)])
+IDS = [f"{name}{arg if name != 'generate' else arg[0]}-{i}" for i,
+       (name, arg, _) in enumerate(SPECS)]
 
 
 @functools.lru_cache(maxsize=None)
@@ -44,7 +48,8 @@ def images(G, count, rng):
 
 
 def matrices(G):
-    """P[g] (|G|, n, n) with (g·x).ravel() == P[g] @ x.ravel(): row i of P[g] picks pixel perms[g][i]."""
+    """P[g] (|G|, n, n) with (g·x).ravel() == P[g] @ x.ravel(): row i of P[g] picks pixel
+    perms[g][i]."""
     return np.eye(G.n_pixels)[G.perms]
 
 
@@ -74,7 +79,8 @@ def test_act_is_the_permutation_matrix_and_a_homomorphism(index):
     assert np.array_equal(P[G.table], np.einsum("gij,hjk->ghik", P, P))
     h = rng.integers(0, G.order, size=G.order)
     assert np.array_equal(G.act(G.act(X, h), g), G.act(X, G.table[g, h]))
-    assert np.array_equal(G.orbit(X[0]), G.act(np.repeat(X[:1], G.order, axis=0), np.arange(G.order)))
+    assert np.array_equal(G.orbit(X[0]),
+                          G.act(np.repeat(X[:1], G.order, axis=0), np.arange(G.order)))
 
 
 @pytest.mark.parametrize("shape", [(int(n),) for n in SEED.integers(1, 30, size=4)]
@@ -115,7 +121,9 @@ def test_orbit_stabilizer(index):
         stabilizer = G.stabilizer(x)
         assert distinct * len(stabilizer) == G.order
         # the stabilizer is a subgroup, found independently as the g with P[g] x == x
-        assert set(stabilizer) == {g for g in range(G.order) if np.array_equal(matrices(G)[g] @ x.ravel(), x.ravel())}
+        P = matrices(G)
+        assert set(stabilizer) == {g for g in range(G.order)
+                                   if np.array_equal(P[g] @ x.ravel(), x.ravel())}
         assert set(G.table[np.ix_(stabilizer, stabilizer)].ravel()) == set(stabilizer)
     assert all(set(H) <= set(G.stabilizer(x)) for x in symmetric)
     assert np.array_equal(G.stabilizer_sizes(symmetric), [len(G.stabilizer(x)) for x in symmetric])
@@ -127,7 +135,8 @@ def operator_cases():
         yield pytest.param(index, "shift", d, id=f"shift-d{d}-{IDS[index]}")
         yield pytest.param(index, "identity", 3, id=f"identity-{IDS[index]}")
         if SPECS[index][0] in ("cyclic", "translations", "rotations"):
-            yield pytest.param(index, "disentangled", 2 * (1 + index % 2) + 1, id=f"disentangled-{IDS[index]}")
+            yield pytest.param(index, "disentangled", 2 * (1 + index % 2) + 1,
+                               id=f"disentangled-{IDS[index]}")
 
 
 @pytest.mark.parametrize("index, name, d", list(operator_cases()))
@@ -143,7 +152,8 @@ def test_operator_is_a_homomorphism(index, name, d):
     a, b = g[:20], h[:20]  # as matrices, on a sample of pairs
     Ma, Mb, Mab = (np.stack([op.matrix(k) for k in ks]) for ks in (a, b, G.table[a, b]))
     np.testing.assert_allclose(Mab, Ma @ Mb, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(np.swapaxes(Ma, 1, 2) @ Ma, np.broadcast_to(np.eye(latent), Ma.shape),
+    np.testing.assert_allclose(np.swapaxes(Ma, 1, 2) @ Ma,
+                               np.broadcast_to(np.eye(latent), Ma.shape),
                                rtol=0, atol=1e-12)  # orthogonal: codes keep their norm
 
 

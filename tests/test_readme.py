@@ -44,7 +44,8 @@ def test_readme_figures_exist_and_commands_match_ci():
 def stored_output(chapter, code):
     """The text printed by the code cell of `chapter` whose source contains `code`."""
     notebook = json.loads((ROOT / "chapters" / chapter).read_text())
-    cells = [c for c in notebook["cells"] if c["cell_type"] == "code" and code in "".join(c["source"])]
+    cells = [c for c in notebook["cells"]
+             if c["cell_type"] == "code" and code in "".join(c["source"])]
     assert len(cells) == 1
     return "".join("".join(o.get("text", "")) for o in cells[0]["outputs"])
 

@@ -5,8 +5,8 @@ import matplotlib.pyplot as plt  # conftest.py selects the Agg backend
 import numpy as np
 import pytest
 
-from minidisent import (closed_form, data, digits, groups, metrics, models, operators, plots, recipes,
-                        results, sampling, train)
+from minidisent import (closed_form, data, digits, groups, metrics, models, operators, plots,
+                        recipes, results, sampling, train)
 
 
 def test_mlp_gain_scales_first_and_last_layers_only():
@@ -28,22 +28,26 @@ def test_mlp_default_gain_keeps_fan_in_scale():
     assert abs(p["decoder_w1"].std() * np.sqrt(256) - 1) < 0.05
 
 
-@pytest.mark.parametrize("gain, error", [(0.0, ValueError), (-1.0, ValueError), (np.nan, ValueError),
+@pytest.mark.parametrize("gain, error",
+                         [(0.0, ValueError), (-1.0, ValueError), (np.nan, ValueError),
                                          ("0.1", TypeError)])
 def test_mlp_bad_gain(gain, error):
     with pytest.raises(error, match="gain"):
         models.mlp((16,), 8, gain=gain)
 
 
-@pytest.mark.parametrize("kind, operator", [("linear", "disentangled"), ("linear", "shift"), ("mlp", "identity")])
+@pytest.mark.parametrize("kind, operator",
+                         [("linear", "disentangled"), ("linear", "shift"), ("mlp", "identity")])
 def test_run_is_the_three_lines_of_chapters_02_and_05_bit_for_bit(kind, operator):
     """Chapters 02 and 05 train a model with train.fit in a visible cell and put it in the
     table next to recipes.run's models: the two must be the same computation."""
     group, train_pairs, test_pairs = data.signals_1d(8, 64, seed=3)
     run = recipes.run(kind, operator, group, train_pairs, test_pairs, seed=0, steps=40)
-    model = models.linear(group.shape, 8) if kind == "linear" else models.mlp(group.shape, 8, (64,), 0.1)
+    model = models.linear(group.shape, 8) if kind == "linear" else models.mlp(group.shape, 8, (64,),
+                                                                              0.1)
     op = operators.make(operator, group, 8)
-    params, history = train.fit(train.supervised_loss(model, op), model.init(np.random.default_rng(0)),
+    params, history = train.fit(train.supervised_loss(model, op),
+                                model.init(np.random.default_rng(0)),
                                 train_pairs, seed=0, **dict(recipes.SETTINGS[kind], steps=40))
     assert set(params) == set(run.params)
     assert all(np.array_equal(params[k], run.params[k]) for k in params)
@@ -104,7 +108,8 @@ def test_the_models_that_cannot_be_exact_stop_at_the_floor_steps():
         for operator in ("identity", "disentangled"):
             fit = results.settings(kind, operator)
             assert fit == dict(results.TABLE_SETTINGS[kind], steps=recipes.FLOOR_STEPS[kind])
-            assert results.settings(kind, operator, quick=True)["steps"] == recipes.FLOOR_STEPS[kind] // 10
+            assert results.settings(kind, operator,
+                                    quick=True)["steps"] == recipes.FLOOR_STEPS[kind] // 10
         assert results.settings(kind, "shift") == results.TABLE_SETTINGS[kind]
     assert results.settings("linear", "shift", whiten=True) == recipes.WHITENED
     assert results.settings("vae", None) == results.TABLE_SETTINGS["vae"]
@@ -112,7 +117,8 @@ def test_the_models_that_cannot_be_exact_stop_at_the_floor_steps():
 
 def test_digits_models_with_no_operator_stop_at_the_floor(monkeypatch):
     steps = {}
-    monkeypatch.setattr(recipes, "run", lambda kind, op, *a, **k: steps.setdefault((kind, op), k["steps"]))
+    monkeypatch.setattr(recipes, "run",
+                        lambda kind, op, *a, **k: steps.setdefault((kind, op), k["steps"]))
     group = groups.cyclic(4)
     X = np.random.default_rng(0).normal(size=(6, 4))
     digits.train_models(group, X, X, 4, steps={"linear": 700, "mlp": 30})

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import closed_form, data, fourier, groups, metrics, models, operators, representations, train
+from minidisent import (closed_form, data, fourier, groups, metrics, models, operators,
+                        representations, train)
 
 ABELIAN = [groups.cyclic(5), groups.cyclic(8), groups.cyclic(12), groups.translations((3, 4)),
            groups.translations((4, 4)), groups.rotations(4), groups.rotations(5),
@@ -46,7 +47,8 @@ def test_characters_are_the_irreps(group):
 @pytest.mark.parametrize("group", ABELIAN, ids=str)
 def test_multiplicities_from_characters_equal_explicit_projection(group):
     R = pixel_matrices(group)
-    np.testing.assert_array_equal(representations.pixel_character(group), np.trace(R, axis1=1, axis2=2))
+    np.testing.assert_array_equal(representations.pixel_character(group),
+                                  np.trace(R, axis1=1, axis2=2))
     projectors = np.einsum("fg,gij->fij", np.conj(plain_characters(group)), R) / group.order
     ranks = [np.linalg.matrix_rank(P) for P in projectors]
     m = representations.multiplicities(group)
@@ -63,7 +65,8 @@ def test_multiplicities_from_characters_equal_explicit_projection(group):
 def test_rotation_multiplicities_count_pixel_orbits(n):
     # each free orbit of 4 pixels carries every irrep once; the centre (odd n) is trivial
     free, centre = n * n // 4, n % 2
-    assert representations.multiplicities(groups.rotations(n)).tolist() == [free + centre, free, free, free]
+    assert representations.multiplicities(groups.rotations(n)).tolist() == [free + centre, free,
+                                                                            free, free]
     if n == 5:
         assert representations.multiplicities(groups.rotations(5)).tolist() == [7, 6, 6, 6]
 
@@ -98,9 +101,11 @@ def test_non_abelian_multiplicities_from_a_character_table(n):
 
 def test_non_abelian_without_a_table_is_out_of_scope():
     group = groups.translations_rotations(3)
-    np.testing.assert_array_equal(representations.pixel_character(group), np.trace(pixel_matrices(group), axis1=1, axis2=2))
+    np.testing.assert_array_equal(representations.pixel_character(group),
+                                  np.trace(pixel_matrices(group), axis1=1, axis2=2))
     for call in (lambda: representations.characters(group),
-                 lambda: representations.isotypic_bases(group), lambda: fourier.fourier(group, group.order)):
+                 lambda: representations.isotypic_bases(group),
+                 lambda: fourier.fourier(group, group.order)):
         with pytest.raises(ValueError, match="not commutative.*table"):
             call()
 
@@ -114,12 +119,16 @@ def test_energies_are_the_dft_power_and_sum_to_the_total(group):
     assert abs(E.sum() - np.sum(X ** 2)) <= 1e-12 * np.sum(X ** 2)
 
 
-@pytest.mark.parametrize("group", [groups.rotations(5), groups.rotations(4), groups.translations((3, 3))], ids=str)
+@pytest.mark.parametrize("group", [groups.rotations(5), groups.rotations(4),
+                                   groups.translations((3, 3))], ids=str)
 def test_energies_equal_projections_and_spectra(group):
     X = images(group, 11, np.random.default_rng(2))
     E = representations.energies(group, X)
-    projectors = np.einsum("fg,gij->fij", np.conj(plain_characters(group)), pixel_matrices(group)) / group.order
-    np.testing.assert_allclose(E, [np.sum(np.abs(X.reshape(11, -1) @ P.T) ** 2) for P in projectors], rtol=1e-10)
+    projectors = np.einsum("fg,gij->fij", np.conj(plain_characters(group)),
+                           pixel_matrices(group)) / group.order
+    np.testing.assert_allclose(E,
+                               [np.sum(np.abs(X.reshape(11, -1) @ P.T) ** 2) for P in projectors],
+                               rtol=1e-10)
     np.testing.assert_allclose(E, [s.sum() for s in representations.spectrum(group, X)], rtol=1e-10)
     assert abs(E.sum() - np.sum(X ** 2)) <= 1e-12 * np.sum(X ** 2)
 
@@ -170,8 +179,10 @@ def test_three_forms_give_identical_predictions(group):
     reference = train.predict(model, params, operators.shift(group, L), x1, g)
     complex_params = {"encoder": params["encoder"] @ F.T, "decoder": np.conj(F) @ params["decoder"]}
     real_params = {"encoder": params["encoder"] @ R.T, "decoder": R @ params["decoder"]}
-    assert np.max(np.abs(train.predict(model, complex_params, fourier.fourier(group, L), x1, g) - reference)) <= 1e-12
-    assert np.max(np.abs(train.predict(model, real_params, fourier.real_fourier(group, L), x1, g) - reference)) <= 1e-12
+    assert np.max(np.abs(train.predict(model, complex_params, fourier.fourier(group, L), x1,
+                                       g) - reference)) <= 1e-12
+    assert np.max(np.abs(train.predict(model, real_params, fourier.real_fourier(group, L), x1,
+                                       g) - reference)) <= 1e-12
 
 
 def test_fourier_forms_have_gradients():
@@ -181,7 +192,8 @@ def test_fourier_forms_have_gradients():
     Z = np.random.default_rng(9).normal(size=(4, 12))
     real_form, complex_form = fourier.real_fourier(group, 12), fourier.fourier(group, 12)
     check_grads(lambda Z: anp.sum(W * real_form(Z, g) ** 2), modes=["rev"])(Z)
-    check_grads(lambda Z: anp.sum(W * anp.abs(complex_form(Z + 1j * Z[:, ::-1], g)) ** 2), modes=["rev"])(Z)
+    check_grads(lambda Z: anp.sum(W * anp.abs(complex_form(Z + 1j * Z[:, ::-1], g)) ** 2),
+                modes=["rev"])(Z)
 
 
 EXACT = [(groups.cyclic(16), 1, "shift"), (groups.cyclic(12), 2, "real_fourier"),
@@ -201,7 +213,8 @@ def test_closed_form_is_exact_when_the_latent_carries_every_irrep(group, d, name
     assert metrics.equivariance_error(models.linear(group.shape, L), params, op, pairs) <= 1e-12
 
 
-PARTIAL = [(groups.cyclic(16), 16, "disentangled"), (groups.translations((4, 4)), 8, "disentangled"),
+PARTIAL = [(groups.cyclic(16), 16, "disentangled"),
+           (groups.translations((4, 4)), 8, "disentangled"),
            (groups.rotations(5), 8, "shift"), (groups.rotations(5), 12, "real_fourier"),
            (groups.rotations(4), 4, "disentangled"), (groups.cyclic(8), 3, "identity")]
 
@@ -210,7 +223,8 @@ PARTIAL = [(groups.cyclic(16), 16, "disentangled"), (groups.translations((4, 4))
 def test_closed_form_reaches_its_predicted_error_and_is_optimal(group, L, name):
     X = images(group, 40, np.random.default_rng(11))
     params, predicted = closed_form.linear(group, X, L, name)
-    model, op = models.linear(group.shape, L), (fourier.real_fourier if name == "real_fourier" else operators.OPERATORS[name])(group, L)
+    make = fourier.real_fourier if name == "real_fourier" else operators.OPERATORS[name]
+    model, op = models.linear(group.shape, L), make(group, L)
     pairs = data.orbit_pairs(group, X)
     error = metrics.prediction_error(model, params, op, pairs)
     assert 0.05 < predicted < 1 and abs(error - predicted) <= 1e-10 * predicted

@@ -110,7 +110,9 @@ def corrupt(kind, path, tmp_path, trained):
     elif kind == "meta not JSON":
         write_raw(bad, **{**good, "meta": np.array("{model: mlp")})
     elif kind == "meta without group":
-        write_raw(bad, **{**good, "meta": np.array(json.dumps({k: v for k, v in meta.items() if k != "group"}))})
+        write_raw(bad,
+                  **{**good,
+                     "meta": np.array(json.dumps({k: v for k, v in meta.items() if k != "group"}))})
     elif kind == "unknown model":
         write_raw(bad, **{**good, "meta": np.array(json.dumps({**meta, "model": "transformer"}))})
     elif kind == "params of another model":

@@ -78,14 +78,20 @@ def test_shift_exact_and_disentangled_floored():
 
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, d, step_size=0), ValueError, "step_size"),
-    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, d, steps=-1), ValueError, "steps"),
-    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, d, batch_size=0), ValueError, "batch_size"),
-    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, (d[0], d[1][:3], d[2])), ValueError, "lengths"),
+    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, d, step_size=0), ValueError,
+     "step_size"),
+    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, d, steps=-1), ValueError,
+     "steps"),
+    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, d, batch_size=0), ValueError,
+     "batch_size"),
+    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, (d[0], d[1][:3], d[2])),
+     ValueError, "lengths"),
     (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), p, list(d)), TypeError, "tuple"),
-    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o), {**p, "encoder": p["encoder"] * np.nan}, d),
+    (lambda m, o, p, d: train.fit(train.supervised_loss(m, o),
+                                  {**p, "encoder": p["encoder"] * np.nan}, d),
      ValueError, "NaN"),
-    (lambda m, o, p, d: train.supervised_loss(m, operators.shift(groups.cyclic(8), 16)), ValueError, "latent_dim"),
+    (lambda m, o, p, d: train.supervised_loss(m, operators.shift(groups.cyclic(8), 16)), ValueError,
+     "latent_dim"),
     (lambda m, o, p, d: train.supervised_loss(m, o, consistency=-1), ValueError, "consistency"),
 ])
 def test_bad_input(task, call, error, words):
@@ -102,9 +108,11 @@ def test_a_run_that_grows_without_becoming_nan_is_stopped(step_size):
     rng = np.random.default_rng(0)
     pairs = data.pairs(G, data.random_signals(8, 10, rng), rng)
     model, op = models.linear(8, 8), operators.shift(G, 8)
-    with pytest.raises(FloatingPointError, match=r"grew to .* at step \d+, over 100x its first value.*"
+    with pytest.raises(FloatingPointError,
+                       match=r"grew to .* at step \d+, over 100x its first value.*"
                                                  r"smaller learning rate.*rescale the data"):
-        train.fit(train.supervised_loss(model, op), model.init(rng), pairs, steps=300, step_size=step_size)
+        train.fit(train.supervised_loss(model, op), model.init(rng), pairs, steps=300,
+                  step_size=step_size)
 
 
 def test_fit_returns_float64_unless_given_float32():
@@ -121,17 +129,19 @@ def test_batches_are_drawn_epoch_by_epoch_without_building_every_index():
     rows, rng = train.batches(10, 4), np.random.default_rng(0)
     drawn = np.concatenate([rows(step, rng) for step in range(5)])  # 20 rows = 2 epochs
     reference = np.random.default_rng(0)
-    np.testing.assert_array_equal(drawn, np.concatenate([reference.permutation(10), reference.permutation(10)]))
+    np.testing.assert_array_equal(drawn, np.concatenate([reference.permutation(10),
+                                                         reference.permutation(10)]))
 
 
 def test_fit_takes_the_gradient_of_the_objective_on_its_dict_bit_for_bit():
-    """fit differentiates a list of the arrays (cheaper for autograd than a dict): the same
-    numbers as value_and_grad of the objective itself, followed by adam_step."""
+    """fit is value_and_grad of the objective followed by adam_step, step for step; it
+    trains a copy: the arrays it was given are unchanged."""
     group, train_pairs, _ = data.signals_1d(8, 32, seed=1)
     model, op = models.mlp(group.shape, 8, (6,), 0.1), operators.shift(group, 8)
     objective = train.supervised_loss(model, op, consistency=1.0)
     start = model.init(np.random.default_rng(2))
-    params, history = train.fit(objective, start, train_pairs, steps=4, batch_size=64, step_size=1e-2)
+    params, history = train.fit(objective, start, train_pairs, steps=4, batch_size=64,
+                                step_size=1e-2)
     mine = {k: v.copy() for k, v in start.items()}
     moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in mine.items()}
     for i in range(4):
@@ -139,3 +149,13 @@ def test_fit_takes_the_gradient_of_the_objective_on_its_dict_bit_for_bit():
         assert value == history[i]
         train.adam_step(mine, grad, moments, i, 1e-2)
     assert all(np.array_equal(params[k], mine[k]) for k in params)
+    assert all(np.array_equal(start[k], model.init(np.random.default_rng(2))[k]) for k in start)
+
+
+def test_decode_pair_is_two_decoder_calls():
+    model = models.mlp(8, 4, (5,))
+    params, rng = model.init(np.random.default_rng(0)), np.random.default_rng(1)
+    z1, z2 = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    one, two = train.decode_pair(model, params, z1, z2)
+    np.testing.assert_allclose(one, model.decode(params, z1), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(two, model.decode(params, z2), rtol=1e-12, atol=1e-14)

@@ -218,12 +218,14 @@ def test_mixed_shapes_rejects_what_it_cannot_draw():
 def test_pixel_orbits(n):
     assert representations.pixel_orbits(groups.translations((n, n))) == 1
     assert representations.pixel_orbits(groups.translations_rotations(n)) == 1
-    assert representations.pixel_orbits(groups.rotations(n)) == (n * n + 3) // 4  # + the centre, n odd
+    # + the centre, n odd
+    assert representations.pixel_orbits(groups.rotations(n)) == (n * n + 3) // 4
     # dihedral: pixels (i, j) up to the 8 symmetries of the square
     c = n - 1
 
     def images(i, j):
-        return [(i, j), (j, i), (c - i, j), (j, c - i), (i, c - j), (c - j, i), (c - i, c - j), (c - j, c - i)]
+        return [(i, j), (j, i), (c - i, j), (j, c - i), (i, c - j), (c - j, i), (c - i, c - j),
+                (c - j, c - i)]
 
     classes = {min(images(i, j)) for i in range(n) for j in range(n)}
     assert representations.pixel_orbits(groups.dihedral(n)) == len(classes)

@@ -82,7 +82,8 @@ def test_errors_blend_is_the_weighted_error_of_each_candidate():
     errors = np.stack([np.sum((model.decode(params, op(z1, np.full(5, k))) - x2) ** 2, axis=1)
                        for k in range(16)], axis=1)
     expected = (np.sum(weights * errors) + np.sum((model.decode(params, z1) - x1) ** 2)) / 5
-    assert np.isclose(weak.weak_loss(model, op, tau=tau, blend="errors")(params, (x1, x2)), expected)
+    assert np.isclose(weak.weak_loss(model, op, tau=tau, blend="errors")(params, (x1, x2)),
+                      expected)
 
 
 def test_an_equivariant_model_infers_g_exactly():
@@ -104,7 +105,8 @@ def test_strict_and_coset_accuracy_on_a_hand_built_case():
     g_true = np.array([1, 1, 1, 3, 3])
     x2 = G16.act(x1, g_true)
     guess = np.array([1, 5, 2, 3, 7])  # right, right coset, wrong, right, wrong
-    assert identifiability.coset_correct(G16, x1, guess, x2).tolist() == [True, True, False, True, False]
+    assert identifiability.coset_correct(G16, x1, guess, x2).tolist() == [True, True, False, True,
+                                                                          False]
     assert identifiability.coset_accuracy(G16, x1, guess, x2) == pytest.approx(3 / 5)
     assert identifiability.strict_accuracy(guess, g_true, 16) == pytest.approx(2 / 5)
     table = identifiability.accuracy_by_stabilizer(G16, x1, guess, g_true, x2)
@@ -131,7 +133,8 @@ def test_automorphisms_of_translations():
     for sigma in maps[np.random.default_rng(0).choice(len(maps), 20)]:
         assert np.array_equal(sigma[group.table[a, b]], group.table[sigma[a], sigma[b]])
         assert len(set(sigma)) == 64
-    assert len(identifiability.automorphisms(groups.translations((4, 6)))) == 16  # Aut(Z_2 x Z_4) x Aut(Z_3)
+    # Aut(Z_2 x Z_4) x Aut(Z_3)
+    assert len(identifiability.automorphisms(groups.translations((4, 6)))) == 16
     with pytest.raises(ValueError, match="cyclic factors"):
         identifiability.automorphisms(groups.dihedral(3))
 
