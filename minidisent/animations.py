@@ -11,12 +11,18 @@ chapters pass in what they trained.
 - probe_path         the defect probe's path y = x_sym + ε v as ε shrinks, with the codes of
                      y and h·y in latent dims 0-1 (the disentangled radius shrinks with ε)
 - block_permutation  psi(g) of the shift operator permuting the latent blocks, as g steps
+- sequence_rollout   a held-out sequence of chapter 12 rolled out by M*^k: frames and predictions,
+                     and the codes in an eigenplane of M* (the rolled-out codes stay on the circle)
+- angle_sweep        a k-fold polar pattern turned by S(α) over the circle (chapter 13): its
+                     band-limited code turns by R(kα), its disentangled code stays at the origin
 """
 import re
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.animation import FuncAnimation
+
+from . import sequences, so2
 
 DPI = 60
 FRAME_MS = 600
@@ -192,3 +198,134 @@ def block_permutation(op, elements=None):
         axes[0].set_title(f"psi(g), g = {elements[i]} of {G.name}")
         return [matrix, strip]
     return _animate(fig, frame, len(elements))
+
+
+def sequence_rollout(run, learned_run=None, element=1, conditioning=4, ridge=1e-3):
+    """Chapter 12's held-out sequence (the first of run["test"] whose element is `element`),
+    one frame t per step. Left: the frame x_t (n,) and, after the `conditioning` frames, its
+    prediction decode(M*^k H_{c-1}) (run: a free-form run dict of claims.sequence_run) and, if
+    given, learned_run's (form "learned"). Right: column 0 of the codes in the eigenplane of
+    this sequence's M* that turns least (coordinate j of V⁻¹H, V the eigenvectors of M*):
+    the true codes H_t and the rolled-out M*^k H_{c-1}; M* with the chapter's relative ridge.
+    Returns HTML."""
+    for name, r, form in (("run", run, "free"), ("learned_run", learned_run, "learned")):
+        if r is None and name == "learned_run":
+            continue
+        if not isinstance(r, dict) or not {"seq", "params", "test", "form"} <= set(r):
+            raise TypeError(f"{name}: expected a run dict of claims.sequence_run, "
+                            f"got {type(r).__name__}")
+        if r["form"] != form:
+            raise ValueError(f"{name}: expected form {form!r}, got {r['form']!r}")
+        sequences.check_form(r["seq"], conditioning, form, step=r.get("step"))
+    S, g = run["test"]
+    if S.ndim != 3:
+        raise ValueError(f"run: expected held-out sequences of 1D signals (B, F, n), "
+                         f"got shape {S.shape}")
+    if not np.any(g == element) or S.shape[1] <= conditioning:
+        raise ValueError(f"element: expected an element of the held-out sequences "
+                         f"{sorted(set(np.asarray(g).tolist()))} (longer than {conditioning} "
+                         f"frames), got {element!r}")
+    S = S[np.flatnonzero(g == element)[:1]]                              # (1, F, n)
+    seq, params = run["seq"], run["params"]
+    H, ahead = sequences.predicted(seq, params, S, conditioning, ridge=ridge)  # (1, F, a, m), ...
+    guesses = [np.asarray(sequences.decode(seq, params, ahead))[0]]   # (K, n) each
+    if learned_run is not None:
+        ahead_learned = sequences.predicted(learned_run["seq"], learned_run["params"], S,
+                                            conditioning, "learned", step=learned_run["step"])[1]
+        guesses.append(np.asarray(sequences.decode(learned_run["seq"], learned_run["params"],
+                                                   ahead_learned))[0])
+    M = np.asarray(sequences.transition(H[:, :conditioning], ridge))[0]  # (a, a)
+    values, V = np.linalg.eig(M)
+    turning = np.where(values.imag > 1e-6, np.angle(values), np.inf)
+    j = int(np.argmin(turning))                                       # (all real: any j)
+    true, rolled = (np.linalg.solve(V, np.asarray(A)[0])[:, j, 0] for A in (H, ahead))  # (F,), (K,)
+    fig, axes = plt.subplots(1, 2, figsize=(5.6, 2.8), dpi=DPI)
+    n, frames = S.shape[2], S.shape[1]
+    styles = [("--", "M*^k"), (":", "learned MLP")][:len(guesses)]
+    lines = axes[0].plot(np.arange(n), S[0, 0], ".-", color="k", label="x_t")
+    lines += [axes[0].plot(np.arange(n), np.full(n, np.nan), st, label=label)[0]
+              for st, label in styles]
+    span = max(np.abs(S).max(), *(np.abs(x).max() for x in guesses)) + 0.2
+    axes[0].set(xlabel="pixel", ylabel="intensity", ylim=(-span, span))
+    axes[0].legend(fontsize="x-small", framealpha=0.6)
+    radius = np.abs(true).max()
+    _plane(axes[1], radius, f"eigenplane of M*, {np.degrees(np.angle(values[j])):.0f}° a step\n"
+                           f"o: H_t, x: M*^k H_{conditioning - 1}")
+    axes[1].title.set_fontsize("small")
+    axes[1].set(xlabel="Re (V⁻¹H)ⱼ₀", ylabel="Im (V⁻¹H)ⱼ₀")
+    trail = axes[1].plot([], [], "o-", color="C0", alpha=0.6)[0]
+    ahead_trail = axes[1].plot([], [], "x", color="C1", markersize=9)[0]
+    fig.tight_layout()
+
+    def frame(t):
+        k = t - conditioning + 1                                       # rolled-out step, if > 0
+        lines[0].set_ydata(S[0, t])
+        for line, guess in zip(lines[1:], guesses):
+            line.set_ydata(guess[k - 1] if k > 0 else np.full(n, np.nan))
+        axes[0].set_title(f"t = {t}: " + (f"rolled out, k = {k}" if k > 0 else "conditioning"),
+                          fontsize="small")
+        trail.set_data(true[:t + 1].real, true[:t + 1].imag)
+        ahead_trail.set_data(rolled[:max(k, 0)].real, rolled[:max(k, 0)].imag)
+        return [*lines, trail, ahead_trail]
+    return _animate(fig, frame, frames)
+
+
+def angle_sweep(runs, x, generic, frames=10):
+    """Chapter 13's defect as α sweeps the circle: x (radii, N) a k-fold polar pattern, generic
+    (radii, N) a generic one, runs {"band_limited": (model, params, op), "disentangled": ...}
+    (linear models of angle_defect). For α = 2πi/frames: the image S(α)x; the code of S(α)x in
+    the band-limited plane of frequency k where it is largest (it turns by R(kα)); the
+    disentangled plane f_E (dims 0-1) of S(α)x and of S(α)generic: the generic code turns by
+    R(α), the k-fold one sits at the origin. Returns HTML."""
+    if not isinstance(runs, dict) or not {"band_limited", "disentangled"} <= set(runs):
+        raise TypeError(f"runs: expected a dict with keys 'band_limited' and 'disentangled' of "
+                        f"(model, params, op), got {type(runs).__name__}")
+    x, generic = so2.checked_polar("x", np.asarray(x)[None]), so2.checked_polar(
+        "generic", np.asarray(generic)[None])
+    if x.shape != generic.shape:
+        raise ValueError(f"generic: expected the shape of x {x.shape[1:]}, got {generic.shape[1:]}")
+    fold = int(so2.fold(x)[0])
+    if fold < 2:
+        raise ValueError(f"x: expected a pattern with k-fold symmetry, k >= 2, got fold {fold}")
+    frames = int(frames)
+    if not 2 <= frames <= 64:
+        raise ValueError(f"frames: expected 2 to 64 frames, got {frames}")
+    alphas = 2 * np.pi * np.arange(frames) / frames
+    turned = so2.turn(np.repeat(np.concatenate([x, generic]), frames, axis=0),
+                      np.tile(alphas, 2))                              # (2 frames, radii, N)
+    codes = {}
+    for name in ("band_limited", "disentangled"):
+        model, params, op = runs[name]
+        codes[name] = np.asarray(model.encode(params, turned)).reshape(2, frames, -1)
+    band, op = codes["band_limited"][0], runs["band_limited"][2]      # (frames, L)
+    planes = np.flatnonzero(op.frequencies == fold)
+    if planes.size == 0:
+        raise ValueError(f"runs: expected a band-limited operator with a plane of frequency "
+                         f"{fold}, got frequencies {op.frequencies.astype(int).tolist()}")
+    plane = planes[np.argmax([np.linalg.norm(band[:, 2 * p:2 * p + 2]) for p in planes])]
+    band = band[:, 2 * plane:2 * plane + 2]
+    plane_codes = codes["disentangled"][:, :, :2]                      # (2, frames, 2)
+    fig, axes = plt.subplots(1, 3, figsize=(7.4, 2.5), dpi=DPI)
+    radii, n = x.shape[1:]
+    image = axes[0].imshow(turned[0], cmap="RdBu_r", aspect="auto", origin="lower",
+                           vmin=-np.abs(turned).max(), vmax=np.abs(turned).max(),
+                           extent=(-180 / n, 360 - 180 / n, 0.5, radii + 0.5))
+    axes[0].set(xlabel="angle θ (degrees)", ylabel="ring")
+    fig.colorbar(image, ax=axes[0], label="value")
+    _plane(axes[1], max(np.linalg.norm(band, axis=1).max(), 1e-12),
+           f"band-limited, frequency {fold}")
+    scale = max(np.linalg.norm(plane_codes[1], axis=1).max(), 1e-12)
+    _plane(axes[2], scale, "disentangled f_E")
+    dots = [axes[1].plot([], [], "o-", color="C3", alpha=0.6)[0],
+            axes[2].plot([], [], "o-", color="C0", alpha=0.6, label="generic")[0],
+            axes[2].plot([], [], "s", color="C3", label=f"{fold}-fold")[0]]
+    axes[2].legend(fontsize="small", loc="lower right")
+    fig.tight_layout()
+
+    def frame(i):
+        image.set_data(turned[i])
+        axes[0].set_title(f"S(α)x, α = {np.degrees(alphas[i]):.0f}°", fontsize="small")
+        for dot, points in zip(dots, (band, plane_codes[1], plane_codes[0])):
+            dot.set_data(points[:i + 1, 0], points[:i + 1, 1])
+        return [image, *dots]
+    return _animate(fig, frame, frames)

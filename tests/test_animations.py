@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from matplotlib.animation import FuncAnimation
 
-from minidisent import animations, data, defect, groups, operators, recipes
+from minidisent import (angle_operators, animations, data, defect, groups, models, operators,
+                        recipes, sequence_reading, sequences, so2)
 
 _FRAME = re.compile(r'frames\[(\d+)\] = "data:image/png;base64,((?:[A-Za-z0-9+/=]|\\\n)*)"')
 
@@ -102,3 +103,101 @@ def test_bad_input(trained):
     player = FuncAnimation(fig, lambda i: [], frames=2)
     assert "http" not in animations.offline_html(player)
     plt.close(fig)
+
+
+def last_figure(monkeypatch):
+    """The figures the animations close, kept: each holds the state of its last frame."""
+    kept = []
+    monkeypatch.setattr(animations.plt, "close", kept.append)
+    return kept
+
+
+@pytest.fixture(scope="module")
+def exact_sequences():
+    """Chapter 12's linear sequence model with an exactly equivariant code (H(h·x) = ρ(h) H(x))
+    on Z_8 signals, and held-out sequences of 10 frames, one element per sequence."""
+    rng = np.random.default_rng(0)
+    G, generic, _ = sequences.task("signals", 16, rng)
+    seq = sequences.model("linear", G.shape, G.n_pixels, 4)
+    params = sequence_reading.equivariant_params(seq, G, rng)
+    test = sequences.sequences(G, generic, rng, 10, elements=np.repeat(np.arange(8), 2), each=True)
+    return G, dict(group=G, seq=seq, params=params, step=None, form="free", test=test)
+
+
+def test_sequence_rollout_codes_turn_on_the_circle(exact_sequences, monkeypatch):
+    """An exact code and no ridge (1e-12): M* = ρ(g), so M*^k H_3 is H_{3+k}; in an eigenplane
+    of ρ(1) a code turns by 45° a step (the eigenvalues of a shift by 1 are e^(2πif/8)), and the
+    prediction decodes to the true frame."""
+    G, run = exact_sequences
+    kept = last_figure(monkeypatch)
+    page = animations.sequence_rollout(run, element=1, ridge=1e-12)
+    offline(page)
+    assert len(set(frames(page))) == 10
+    (fig,) = kept
+    left, right = fig.axes
+    truth, rolled = (np.array(line.get_data()).T for line in right.lines[-2:])  # (10, 2), (6, 2)
+    assert truth.shape == (10, 2) and rolled.shape == (6, 2)
+    assert np.allclose(rolled, truth[4:], atol=1e-6 * np.abs(truth).max())
+    turn = np.angle((truth[1:, 0] + 1j * truth[1:, 1]) / (truth[:-1, 0] + 1j * truth[:-1, 1]))
+    assert np.allclose(turn, np.pi / 4, atol=1e-6)
+    S, g = run["test"]
+    x9 = S[np.flatnonzero(g == 1)[0], 9]
+    assert np.allclose(x9, np.roll(S[np.flatnonzero(g == 1)[0], 0], 9))
+    assert np.allclose(left.lines[0].get_ydata(), x9) and np.allclose(left.lines[1].get_ydata(), x9)
+    plt.close(fig)
+
+
+def test_angle_sweep_band_limited_turns_and_disentangled_collapses(monkeypatch):
+    """Exact codes, independently of any training: so2.closed_form for the band-limited operator
+    (its frequency-k plane turns by R(kα)) and, for the disentangled one, the same closed form
+    cut to frequency 1 (a 2-fold pattern has no frequency 1: its f_E is 0 at every angle)."""
+    rng = np.random.default_rng(0)
+    two_fold, generic = so2.patterns(1, 2, 17, 2, rng)[0], so2.patterns(1, 2, 17, 1, rng)[0]
+    train = so2.patterns(64, 2, 17, 1, rng)
+    m = np.full(9, 2)
+    band = angle_operators.band_limited(m)
+    plane = angle_operators.disentangled(2)
+    runs = {"band_limited": (models.linear((2, 17), band.latent_dim), so2.closed_form(train, m),
+                             band),
+            "disentangled": (models.linear((2, 17), 2),
+                             so2.closed_form(train, np.array([0, 1])), plane)}
+    kept = last_figure(monkeypatch)
+    page = animations.angle_sweep(runs, two_fold, generic, frames=8)
+    offline(page)
+    assert len(set(frames(page))) == 8
+    (fig,) = kept
+    band_trail = np.array(fig.axes[1].lines[-1].get_data()).T             # (8, 2)
+    generic_trail, folded = (np.array(line.get_data()).T for line in fig.axes[2].lines[-2:])
+    assert np.abs(folded).max() < 1e-12 * np.abs(generic_trail).max()      # f_E = 0, every α
+    for trail, k in ((band_trail, 2), (generic_trail, 1)):
+        z = trail[:, 0] + 1j * trail[:, 1]
+        assert np.allclose(z[1:] / z[:-1], np.exp(1j * k * 2 * np.pi / 8))  # R(kα) by α = 45°
+    assert np.allclose(fig.axes[0].images[0].get_array(), so2.turn(two_fold[None], np.array([
+        7 * 2 * np.pi / 8]))[0])
+    plt.close(fig)
+
+
+def test_sequence_rollout_and_angle_sweep_bad_input(exact_sequences):
+    G, run = exact_sequences
+    with pytest.raises(TypeError, match="run: expected a run dict"):
+        animations.sequence_rollout({"seq": 1})
+    with pytest.raises(ValueError, match="learned_run: expected form 'learned'"):
+        animations.sequence_rollout(run, learned_run=run)
+    with pytest.raises(ValueError, match="element"):
+        animations.sequence_rollout(run, element=9)
+    with pytest.raises(ValueError, match="conditioning"):
+        animations.sequence_rollout(run, conditioning=1)
+    rng = np.random.default_rng(0)
+    two_fold, generic = so2.patterns(1, 2, 17, 2, rng)[0], so2.patterns(1, 2, 17, 1, rng)[0]
+    band = angle_operators.band_limited(np.array([2, 2]))
+    runs = {"band_limited": (models.linear((2, 17), 6), None, band), "disentangled": None}
+    with pytest.raises(TypeError, match="runs"):
+        animations.angle_sweep({"band_limited": None}, two_fold, generic)
+    with pytest.raises(ValueError, match="x: expected a pattern with k-fold symmetry"):
+        animations.angle_sweep(runs, generic, generic)
+    with pytest.raises(ValueError, match="x"):
+        animations.angle_sweep(runs, two_fold[:, :16], generic)
+    with pytest.raises(ValueError, match="generic"):
+        animations.angle_sweep(runs, two_fold, generic[:1])
+    with pytest.raises(ValueError, match="frames"):
+        animations.angle_sweep(runs, two_fold, generic, frames=1)
