@@ -115,7 +115,7 @@ CLAIMS = {
 
 
 # Functions of this module a chapter may call that are not claims.
-HELPERS = {"chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
+HELPERS = {"stored", "chapter02_runs", "closed_form_runs", "shapes_run", "table", "defect_runs", "weak_run",
            "weak_free_run", "weak_2d_run", "linear_shift_error", "exactness"}
 HELPERS |= {"so2_defect_runs", "so2_digits_closed_form"}
 HELPERS |= {"factor_run", "factor_runs", "FactorRun", "digits_experiment"}
