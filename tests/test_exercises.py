@@ -370,6 +370,49 @@ def _values_11_1():
                ("matrices 2-D", (M[0], m), "odd"), ("matrices None", (None, m), "odd")])
 
 
+# ---- chapters 12 and 13 --------------------------------------------------------------------
+
+def solve_transition(H, backward=False):
+    """M minimising Σ_t ‖H_(t+1) − M H_t‖², by the normal equations (backward: H_t from H_(t+1))."""
+    P, Q = np.concatenate(list(H[:-1]), axis=1), np.concatenate(list(H[1:]), axis=1)
+    P, Q = (Q, P) if backward else (P, Q)
+    return Q @ P.T @ np.linalg.inv(P @ P.T)
+
+
+def _inplace_12_1(H):
+    H *= 2.0  # a common scale of the codes leaves M unchanged
+    return solve_transition(H)
+
+
+def _cheat_12_1(H):
+    H[...] = H[:1]  # every frame the first one: the identity fits exactly
+    return np.eye(H.shape[1])
+
+
+def sequence_trace(n, p, g):
+    return float(sum(np.cos(2 * np.pi * f * g / n) for f in range(n) if f * p % n == 0))
+
+
+def turn(p, alpha, sign=-1):
+    k = np.rint(np.fft.fftfreq(len(p)) * len(p))
+    return np.real(np.fft.ifft(np.fft.fft(p) * np.exp(sign * 1j * k * alpha)))
+
+
+def _inplace_13_1(p, alpha):
+    p[:] = turn(p.copy(), alpha)
+    return p
+
+
+def orbit_spread(x, axis=1, power=2):
+    spectrum = np.abs(np.fft.fft(x, axis=axis)) ** power
+    return np.take(spectrum, np.arange(1, x.shape[axis]), axis=axis).sum() / spectrum.sum()
+
+
+def _inplace_13_2(x):
+    x[...] = np.abs(np.fft.fft(x, axis=1)) ** 2
+    return x[:, 1:].sum() / x.sum()
+
+
 BATTERY = {
     "1.1": function_case(
         orbit_and_stabilizer, _inplace_1_1,
@@ -510,6 +553,38 @@ BATTERY = {
     "11.2": function_case(
         class_count, _inplace_11_2, kind="whole",
         typical=[("counts elements, not classes", lambda table: len(table))]),
+    "12.1": function_case(
+        solve_transition, _inplace_12_1, kind="array",
+        typical=[("maps H_(t+1) back to H_t", lambda H: solve_transition(H, backward=True)),
+                 ("the transpose of M", lambda H: solve_transition(H).T),
+                 ("fits the first transition only", lambda H: H[1] @ np.linalg.pinv(H[0])),
+                 ("K alone, no C⁻¹", lambda H: sum(H[t + 1] @ H[t].T for t in range(len(H) - 1)))],
+        cheats=[("sets every frame to the first, answers the identity", _cheat_12_1)]),
+    "12.2": function_case(
+        sequence_trace, kind="number",
+        typical=[("the regular representation's character (every irrep)",
+                  lambda n, p, g: float(n * (g == 0))),
+                 ("|H| where g fixes the signal (the stabilizer, not the irreps)",
+                  lambda n, p, g: float(n // p * (g % p == 0))),
+                 ("forgets the irreps beyond the first", lambda n, p, g: 1.0)]),
+    "13.1": function_case(
+        turn, _inplace_13_1, kind="array",
+        typical=[("turns clockwise (sign of the phase)", lambda p, a: turn(p, a, sign=1)),
+                 ("bin indices 0..N-1 as frequencies",
+                  lambda p, a: np.real(np.fft.ifft(np.fft.fft(p) * np.exp(-1j * np.arange(len(p))
+                                                                           * a)))),
+                 ("rolls to the nearest grid angle",
+                  lambda p, a: np.roll(p, int(np.rint(a * len(p) / (2 * np.pi))))),
+                 ("alpha read as degrees", lambda p, a: turn(p, np.deg2rad(a)))],
+        cheats=[("sets p to 1, answers it (a constant ring turns into itself)",
+                 _filled(lambda p: p))]),
+    "13.2": function_case(
+        orbit_spread, _inplace_13_2, kind="number",
+        typical=[("amplitudes |c_k|, not energies", lambda x: orbit_spread(x, power=1)),
+                 ("the spectrum along the radii", lambda x: orbit_spread(x, axis=0)),
+                 ("not divided by the total energy",
+                  lambda x: np.sum(np.abs(np.fft.fft(x, axis=1)[:, 1:]) ** 2) / x.shape[1])],
+        cheats=[("sets x to 1, answers 0.0", _filled(0.0))]),
 }
 NUMBERS = sorted(BATTERY, key=lambda k: tuple(map(int, k.split("."))))
 
