@@ -15,7 +15,7 @@ LIMIT = 100
 PENDING = {
     "minidisent/__init__.py", "minidisent/__main__.py", "minidisent/_files.py",
     "minidisent/bench.py", "minidisent/characters.py", "minidisent/claims/__init__.py",
-    "minidisent/claims/supervised.py", "minidisent/claims_sweep.py", "minidisent/closed_form.py",
+    "minidisent/claims/supervised.py", "minidisent/closed_form.py",
     "minidisent/data.py", "minidisent/defect.py", "minidisent/digits.py",
     "minidisent/learned.py", "minidisent/poses.py", "minidisent/recipes.py",
     "minidisent/representations.py", "minidisent/sampling.py", "minidisent/saving.py",
@@ -64,7 +64,8 @@ LAYERS = [
                "metrics", "defect", "identifiability", "posthoc", "vae", "learned", "saving",
                "sampling", "so2", "angle_operators", "angle_defect"}),
     ("recipes", {"recipes"}),
-    ("ideas using recipes", {"weak", "digits", "poses"}),  # issue 25: weak, digits to move down
+    # issue 25: weak, digits to move down; sequences trains on digits, sequence_reading reads it
+    ("ideas using recipes", {"weak", "digits", "poses", "sequences", "sequence_reading"}),
     ("results", {"results"}),
     ("commands", {"", "__main__", "bench", "site", "claims_sweep", "claims", "claims.*",
                   "exercises", "exercises.*"}),
