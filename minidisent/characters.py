@@ -83,7 +83,8 @@ def character_table(group, seed=0):
         # Σ_r a_r (M_r + M_r*) + i b_r (M_r − M_r*) = Σ_q alpha_q M_q, then D^-1/2 · D^1/2
         alpha = a + 1j * b + a[star] - 1j * b[star]
         H = class_sums(group, classes, class_of, alpha) * scale[None, :] / scale[:, None]
-        values, vectors = np.linalg.eigh((H + H.conj().T) / 2)  # columns v = omega / sqrt|C|, unit norm
+        # columns v = omega / sqrt|C|, of unit norm
+        values, vectors = np.linalg.eigh((H + H.conj().T) / 2)
         if k == 1 or np.min(np.diff(values)) > 1e-6 * max(1.0, np.abs(values).max()):
             break
     # omega_t = v_t sqrt|C_t| / v_1 (omega_1 = 1), so d² = |G| / Σ_t |omega_t|²/|C_t| = |G| |v_1|²
@@ -91,11 +92,12 @@ def character_table(group, seed=0):
     dims_real = np.sqrt(order) * np.abs(first)
     dims = np.rint(dims_real).astype(int)
     if not np.allclose(dims, dims_real, atol=1e-6) or dims.min() < 1:
-        raise ValueError(f"group: the character table of {group.name} did not come out with integer "
-                         f"dimensions ({np.round(dims_real, 4)}); please report this")
+        raise ValueError(f"group: the character table of {group.name} did not come out with "
+                         f"integer dimensions ({np.round(dims_real, 4)}); please report this")
     chi = (dims / first)[:, None] * vectors.T / scale[None, :]  # chi(C_t) = d omega_t / |C_t|
     chi[:, 0] = dims  # exact at the identity
-    key = [(d, tuple(np.round(-row.real, 8)), tuple(np.round(-row.imag, 8))) for d, row in zip(dims, chi)]
+    key = [(d, tuple(np.round(-row.real, 8)), tuple(np.round(-row.imag, 8)))
+           for d, row in zip(dims, chi)]
     rows = sorted(range(k), key=lambda i: key[i])
     return CharacterTable(classes, sizes, dims[rows], chi[rows])
 

@@ -87,7 +87,8 @@ def accuracy(run, train_P, train_labels, test_P, test_labels, test_angles, seed=
     by angles uniform on [0, SEEN) and score it on the test digits turned by each test angle.
     run None: the classifier reads the polar pixels. Returns float (A,) accuracies."""
     train_P, test_P = so2.checked_polar("train_P", train_P), so2.checked_polar("test_P", test_P)
-    for name, P, y in (("train_labels", train_P, train_labels), ("test_labels", test_P, test_labels)):
+    for name, P, y in (("train_labels", train_P, train_labels),
+                       ("test_labels", test_P, test_labels)):
         y = np.asarray(y)
         if not np.issubdtype(y.dtype, np.integer) or y.shape != (len(P),) or y.min() < 0:
             raise ValueError(f"{name}: expected {len(P)} integer labels >= 0 (one per image), got "

@@ -93,12 +93,12 @@ def test_vae_loss_needs_a_vae_and_a_generator():
 def test_fit_vae_learns_and_capacity_variant_runs():
     group = groups.cyclic(8)
     X = np.random.default_rng(0).normal(size=(128, 8))
-    model, params, history = vae.fit(group, X, 8, steps=150, batch_size=128)
+    model, params, history = vae.fit_vae(group, X, 8, steps=150, batch_size=128)
     assert history[-10:].mean() < 0.5 * history[:10].mean()
-    _, _, history_c = vae.fit(group, X, 8, beta=2.0, capacity=5.0, steps=50)
+    _, _, history_c = vae.fit_vae(group, X, 8, beta=2.0, capacity=5.0, steps=50)
     assert history_c.shape == (50,) and np.all(np.isfinite(history_c))
     with pytest.raises(ValueError, match="capacity"):
-        vae.fit(group, X, 8, capacity=-1.0, steps=10)
+        vae.fit_vae(group, X, 8, capacity=-1.0, steps=10)
 
 
 def test_linear_fit_recovers_planted_maps_and_homomorphism_error():
