@@ -10,7 +10,6 @@ def describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
-_describe = describe  # the old name, until sampling.py calls describe (then delete this line)
 
 
 def images(name, X, shape, batched=True, finite=True, kind=onp.floating):

@@ -42,7 +42,8 @@ def linear(group, X, latent_dim, operator):
     psi = np.stack([op.matrix(g) for g in range(group.order)])  # (|G|, L, L)
     if np.iscomplexobj(psi):
         raise ValueError("operator: expected a real operator (models.linear is real), got "
-                         f"{op.name}; use shift or real_fourier and change basis with fourier.fourier_basis")
+                         f"{op.name}; use shift or real_fourier and change basis with "
+                         "fourier.fourier_basis")
     pixel = representations.isotypic_bases(group)
     latent = representations.isotypic_bases(group, psi)
     conj_of = representations.dual(group)
