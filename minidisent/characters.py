@@ -21,6 +21,10 @@ class is one element, every irrep one-dimensional, and its characters are produc
 of unity, chi_f(g) = exp(2πi Σ_i f_i m_i / n_i) (m = the coordinates of g, f those of the
 irrep), so the table is written down (cyclic(4096) in about a second, where eigh would take
 minutes), in the same row order.
+
+generator_words, last, writes each element as a shortest word in a few generators: the
+composition law from which the post-hoc test (posthoc.composed) and the learned operators
+rebuild every element's map from the generators' maps alone.
 """
 import math
 from collections import namedtuple
@@ -154,3 +158,34 @@ def orthogonality_residuals(characters):
     rows = (chi * sizes) @ chi.conj().T / order - np.eye(len(chi))
     columns = chi.T @ chi.conj() - np.diag(order / sizes)
     return float(np.abs(rows).max()), float(np.abs(columns).max())
+
+
+def generator_words(group):
+    """For each element, a shortest word in a generating set: (generators, words) with
+    words[g] a list of generators whose product (left to right, g = w[0]∘w[1]∘...) is g.
+    The generators are the unit steps of each cyclic factor, else the first elements (in
+    index order) needed to generate the group."""
+    if group.factors is not None:
+        k = len(group.factors)
+        candidates = [int(np.ravel_multi_index(tuple(np.eye(k, dtype=int)[i]), group.factors))
+                      for i in range(k)]
+    else:
+        candidates = list(range(1, group.order))
+    generators, words = [], {0: []}
+    for c in candidates:
+        if len(words) == group.order:
+            break
+        if c in words:
+            continue
+        generators.append(c)
+        words, frontier = {0: []}, [0]
+        while frontier:  # breadth-first: shortest words first
+            new = []
+            for h in frontier:
+                for s in generators:
+                    gh = int(group.table[s, h])
+                    if gh not in words:
+                        words[gh] = [s] + words[h]
+                        new.append(gh)
+            frontier = new
+    return generators, [words[g] for g in range(group.order)]
