@@ -44,9 +44,10 @@ def runs(train_P, seed=0, kinds=("linear", "mlp"), operators=OPERATORS, count=10
             op = angle_operators.operator(name, int(m[0] + 2 * m[1:].sum()), m)
             model = models.linear(train_P.shape[1:], op.latent_dim) if kind == "linear" else \
                 models.mlp(train_P.shape[1:], op.latent_dim, (64,), gain=0.1)
-            params, history = train.fit(angle_operators.supervised_loss(model, op), model.init(
-                np.random.default_rng(seed)), pairs, seed=seed, steps=(steps or STEPS)[kind],
-                batch_size=64, step_size=1e-2, decay=1e-2)
+            loss = angle_operators.supervised_loss(model, op)
+            params, history = train.fit(loss, model.init(np.random.default_rng(seed)), pairs,
+                                        seed=seed, steps=(steps or STEPS)[kind],
+                                        batch_size=64, step_size=1e-2, decay=1e-2)
             out[kind, name] = Run(kind, name, model, op, params, history)
     return out
 
