@@ -43,7 +43,9 @@ def predictions_figure(table):
     names = {"identity": "linear, no operator"}
     fig = plots.predictions(shown(x2[sym]), predicted,
                             [names.get(r.operator, f"linear + {r.operator}") for r in linear],
-                            title=f"a symmetric signal (stabilizer of order {len(group.stabilizer(x1[sym]))}) shifted by g={g[sym]}: predictions")
+                            title=f"a symmetric signal (stabilizer of order "
+                                  f"{len(group.stabilizer(x1[sym]))}) shifted by g={g[sym]}: "
+                                  "predictions")
     return {"predictions_symmetric.png": fig}
 
 
@@ -54,7 +56,8 @@ def traversal_figures(table):
         x1 = entry.test_pairs[0]
         for label, r in entry.vae.items():
             dims = vae.active_dims(r["model"], r["params"], x1, count=4 if x1.ndim == 2 else 3)
-            fig = plots.traversal(r["model"], r["params"], x1[0], dims, steps=7 if x1.ndim == 2 else 5,
+            fig = plots.traversal(r["model"], r["params"], x1[0], dims,
+                                  steps=7 if x1.ndim == 2 else 5,
                                   title=f"{label} on {name}: decode(z + t e_d), most active d")
             slug = name.replace("°", "").replace("+", "_").replace(" ", "_").lower()
             figures[f"traversal_{label.replace('-', '')}_{slug}.png"] = fig
@@ -67,8 +70,9 @@ def probe_figure(path=None, n=16, count=128, steps=600, seed=0):
     `steps` steps on defect.defect_data(n, count, seed), probed along probe_path.
     Saves a PNG to `path` if given. Returns (figure, probe_curves dict)."""
     group, train_pairs, X = defect.defect_data(n, count, seed)
-    runs = {f"MLP + {op}": recipes.run("mlp", op, group, train_pairs, data.orbit_pairs(group, X[:8]), seed=seed,
-                                **{**defect.PROBE, "steps": steps})
+    runs = {f"MLP + {op}": recipes.run("mlp", op, group, train_pairs,
+                                       data.orbit_pairs(group, X[:8]), seed=seed,
+                                       **{**defect.PROBE, "steps": steps})
             for op in ("disentangled", "shift")}
     curves = defect.probe_curves(runs, X, seed=seed)
     fig = plots.defect_probe(shown(curves["eps"]),
@@ -125,7 +129,8 @@ def _figure_folder(folder):
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError as error:
-        raise SystemExit(f"--figures: cannot make the folder {folder!r}: {error.strerror}") from None
+        raise SystemExit(f"--figures: cannot make the folder {folder!r}: "
+                         f"{error.strerror}") from None
     if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
         raise SystemExit(f"--figures: expected a writable folder, got {folder!r}")
     return folder
@@ -137,8 +142,8 @@ def main(argv=None):
     parser.add_argument("--seed", type=seed_argument, default=0,
                         help="seed of data and training (default 0)")
     parser.add_argument("--full", action="store_true",
-                        help="every data set (1D, 2D translations, 90° rotations, both) and the real "
-                             "digits of chapter 10, not only 1D")
+                        help="every data set (1D, 2D translations, 90° rotations, both) and "
+                             "the real digits of chapter 10, not only 1D")
     parser.add_argument("--figures", help="folder for the PNGs (default figures/; with --quick "
                                            "none: a quick run's figures are not the committed "
                                            "ones)")
@@ -152,13 +157,15 @@ def main(argv=None):
     folder = args.figures if args.figures is not None or args.quick else "figures"
     folder = folder and _figure_folder(folder)
     names = tuple(results.DATASETS) if args.full else ("1D shifts",)
-    progress = None if args.quiet else (lambda line: print(f"training {line} ...", file=sys.stderr, flush=True))
+    progress = None if args.quiet else (
+        lambda line: print(f"training {line} ...", file=sys.stderr, flush=True))
     table = results.results(names, seed=args.seed, progress=progress, quick=args.quick)
     print(results.results_markdown(table))
     if args.full:  # chapter 10's table: real digits under three exact groups
         if progress:
             progress("real digits: linear and MLP with each operator on three groups")
-        steps = {k: max(1, s // 10) for k, s in digits.STEPS.items()} if args.quick else digits.STEPS
+        steps = ({k: max(1, s // 10) for k, s in digits.STEPS.items()} if args.quick
+                 else digits.STEPS)
         runs = digits.experiment(digits.load()[0], seed=args.seed, steps=steps)[1]
         print("\nReal digits (chapter 10): held-out relative error of x2 = g·x1\n")
         print(digits.results_table(runs))

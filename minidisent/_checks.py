@@ -10,7 +10,6 @@ def describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
-_describe = describe  # the old name, until sampling.py calls describe (then delete this line)
 
 
 def images(name, X, shape, batched=True, finite=True, kind=onp.floating):
@@ -303,9 +302,11 @@ def permutations(name, perms, shape, identity_first=True):
         raise ValueError(f"{name}: expected an int array (|G|, {n}) for images of shape {shape}, "
                          f"got shape {perms.shape} and dtype {perms.dtype}")
     step = max(1, 2 ** 20 // max(1, n))  # rows sorted at once
-    bad = onp.concatenate([i + onp.flatnonzero(
-        onp.any(onp.sort(perms[i:i + step], axis=1) != onp.arange(n), axis=1))
-                          for i in range(0, len(perms), step)] + [onp.zeros(0, int)])
+    bad = [onp.zeros(0, int)]  # the rows that are no permutation of 0..n-1
+    for i in range(0, len(perms), step):
+        wrong = onp.any(onp.sort(perms[i:i + step], axis=1) != onp.arange(n), axis=1)
+        bad.append(i + onp.flatnonzero(wrong))
+    bad = onp.concatenate(bad)
     if bad.size:
         row = perms[bad[0]]
         missing = onp.setdiff1d(onp.arange(n), row)[:5].tolist()

@@ -27,9 +27,11 @@ def regular_file(path):
     mode = os.fstat(handle).st_mode
     if not stat.S_ISREG(mode):
         os.close(handle)
-        kind = {stat.S_IFDIR: "folder", stat.S_IFIFO: "FIFO (named pipe)", stat.S_IFCHR: "character device",
-                stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}.get(stat.S_IFMT(mode), "special file")
-        raise ValueError(f"{path}: expected a regular file, got a {kind} (not read: it could block or never end)")
+        kind = {stat.S_IFDIR: "folder", stat.S_IFIFO: "FIFO (named pipe)",
+                stat.S_IFCHR: "character device", stat.S_IFBLK: "block device",
+                stat.S_IFSOCK: "socket"}.get(stat.S_IFMT(mode), "special file")
+        raise ValueError(f"{path}: expected a regular file, got a {kind} "
+                         "(not read: it could block or never end)")
     return os.fdopen(handle, "rb")
 
 
@@ -40,9 +42,11 @@ def npy_header(head):
     try:
         version = np.lib.format.read_magic(fp)
         if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp, max_header_size=len(head))
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(
+                fp, max_header_size=len(head))
         elif version in ((2, 0), (3, 0)):  # 3.0 differs only by a UTF-8 header (ASCII here)
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp, max_header_size=len(head))
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(
+                fp, max_header_size=len(head))
         else:
             raise ValueError(f"unknown .npy version {version}")
     except Exception as error:  # ValueError, SyntaxError, struct.error... of a malformed header
@@ -60,15 +64,18 @@ def npy_member(archive, info, header=10_000):
     except Exception as error:  # a bad header, CRC or deflate stream
         raise ValueError(f"entry {info.filename!r}: {type(error).__name__}: {error}") from None
     if dtype.hasobject or dtype.fields is not None or dtype.shape != ():
-        raise ValueError(f"entry {info.filename!r} holds Python objects or records (dtype {dtype}), never unpickled")
+        raise ValueError(f"entry {info.filename!r} holds Python objects or records "
+                         f"(dtype {dtype}), never unpickled")
     if info.file_size != start + math.prod(shape) * dtype.itemsize:
         raise ValueError(f"entry {info.filename!r} declares {info.file_size} bytes, expected "
-                         f"{start + math.prod(shape) * dtype.itemsize} for an array {shape} of {dtype}")
+                         f"{start + math.prod(shape) * dtype.itemsize} for an array {shape} "
+                         f"of {dtype}")
     return shape, dtype
 
 
 def npy_array(archive, info):
-    """The array in the .npy entry `info` of a zipfile.ZipFile, never unpickled; ValueError if unreadable."""
+    """The array in the .npy entry `info` of a zipfile.ZipFile, never unpickled; ValueError if
+    unreadable."""
     try:
         with archive.open(info) as f:
             return np.lib.format.read_array(f, allow_pickle=False)
@@ -101,11 +108,13 @@ def zip_members(f, limit, most):
         bound = limit(i.filename)
         problem = (f"an unexpected entry {i.filename[:80]!r}" if bound is None else
                    f"entry {i.filename!r} encrypted or compressed by method {i.compress_type}"
-                   if i.flag_bits & 1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else
-                   f"entry {i.filename!r} declaring {i.file_size} bytes, more than its bound {bound}"
-                   if i.file_size > bound else
-                   f"entry {i.filename!r} declaring {i.file_size} bytes from {i.compress_size} compressed "
-                   "(more than deflate can give)" if i.file_size > 1040 * i.compress_size + 64 else None)
+                   if i.flag_bits & 1
+                   or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else
+                   f"entry {i.filename!r} declaring {i.file_size} bytes, more than its bound "
+                   f"{bound}" if i.file_size > bound else
+                   f"entry {i.filename!r} declaring {i.file_size} bytes from {i.compress_size} "
+                   "compressed (more than deflate can give)"
+                   if i.file_size > 1040 * i.compress_size + 64 else None)
         if problem:
             break
     if problem:

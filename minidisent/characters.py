@@ -21,6 +21,10 @@ class is one element, every irrep one-dimensional, and its characters are produc
 of unity, chi_f(g) = exp(2πi Σ_i f_i m_i / n_i) (m = the coordinates of g, f those of the
 irrep), so the table is written down (cyclic(4096) in about a second, where eigh would take
 minutes), in the same row order.
+
+generator_words, last, writes each element as a shortest word in a few generators: the
+composition law from which the post-hoc test (posthoc.composed) and the learned operators
+rebuild every element's map from the generators' maps alone.
 """
 import math
 from collections import namedtuple
@@ -83,7 +87,8 @@ def character_table(group, seed=0):
         # Σ_r a_r (M_r + M_r*) + i b_r (M_r − M_r*) = Σ_q alpha_q M_q, then D^-1/2 · D^1/2
         alpha = a + 1j * b + a[star] - 1j * b[star]
         H = class_sums(group, classes, class_of, alpha) * scale[None, :] / scale[:, None]
-        values, vectors = np.linalg.eigh((H + H.conj().T) / 2)  # columns v = omega / sqrt|C|, unit norm
+        # columns v = omega / sqrt|C|, of unit norm
+        values, vectors = np.linalg.eigh((H + H.conj().T) / 2)
         if k == 1 or np.min(np.diff(values)) > 1e-6 * max(1.0, np.abs(values).max()):
             break
     # omega_t = v_t sqrt|C_t| / v_1 (omega_1 = 1), so d² = |G| / Σ_t |omega_t|²/|C_t| = |G| |v_1|²
@@ -91,11 +96,12 @@ def character_table(group, seed=0):
     dims_real = np.sqrt(order) * np.abs(first)
     dims = np.rint(dims_real).astype(int)
     if not np.allclose(dims, dims_real, atol=1e-6) or dims.min() < 1:
-        raise ValueError(f"group: the character table of {group.name} did not come out with integer "
-                         f"dimensions ({np.round(dims_real, 4)}); please report this")
+        raise ValueError(f"group: the character table of {group.name} did not come out with "
+                         f"integer dimensions ({np.round(dims_real, 4)}); please report this")
     chi = (dims / first)[:, None] * vectors.T / scale[None, :]  # chi(C_t) = d omega_t / |C_t|
     chi[:, 0] = dims  # exact at the identity
-    key = [(d, tuple(np.round(-row.real, 8)), tuple(np.round(-row.imag, 8))) for d, row in zip(dims, chi)]
+    key = [(d, tuple(np.round(-row.real, 8)), tuple(np.round(-row.imag, 8)))
+           for d, row in zip(dims, chi)]
     rows = sorted(range(k), key=lambda i: key[i])
     return CharacterTable(classes, sizes, dims[rows], chi[rows])
 
@@ -152,3 +158,34 @@ def orthogonality_residuals(characters):
     rows = (chi * sizes) @ chi.conj().T / order - np.eye(len(chi))
     columns = chi.T @ chi.conj() - np.diag(order / sizes)
     return float(np.abs(rows).max()), float(np.abs(columns).max())
+
+
+def generator_words(group):
+    """For each element, a shortest word in a generating set: (generators, words) with
+    words[g] a list of generators whose product (left to right, g = w[0]∘w[1]∘...) is g.
+    The generators are the unit steps of each cyclic factor, else the first elements (in
+    index order) needed to generate the group."""
+    if group.factors is not None:
+        k = len(group.factors)
+        candidates = [int(np.ravel_multi_index(tuple(np.eye(k, dtype=int)[i]), group.factors))
+                      for i in range(k)]
+    else:
+        candidates = list(range(1, group.order))
+    generators, words = [], {0: []}
+    for c in candidates:
+        if len(words) == group.order:
+            break
+        if c in words:
+            continue
+        generators.append(c)
+        words, frontier = {0: []}, [0]
+        while frontier:  # breadth-first: shortest words first
+            new = []
+            for h in frontier:
+                for s in generators:
+                    gh = int(group.table[s, h])
+                    if gh not in words:
+                        words[gh] = [s] + words[h]
+                        new.append(gh)
+            frontier = new
+    return generators, [words[g] for g in range(group.order)]

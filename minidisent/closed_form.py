@@ -13,8 +13,8 @@ def _operator(group, latent_dim, operator):
             operators.make(operator, group, latent_dim)
     _checks.operator("operator", operator)
     if operator.group is not group or operator.latent_dim != latent_dim:
-        raise ValueError(f"operator: expected an operator of {group.name} on latent_dim {latent_dim}, "
-                         f"got {operator!r}")
+        raise ValueError(f"operator: expected an operator of {group.name} on latent_dim "
+                         f"{latent_dim}, got {operator!r}")
     return operator
 
 
@@ -41,9 +41,12 @@ def linear(group, X, latent_dim, operator):
         raise ValueError("X: expected data with non-zero energy, got only zeros")
     psi = np.stack([op.matrix(g) for g in range(group.order)])  # (|G|, L, L)
     if np.iscomplexobj(psi):
-        raise ValueError(f"operator: expected a real operator (models.linear is real), got {op.name}; "
-                         "use shift or real_fourier and change basis with fourier.fourier_basis")
-    pixel, latent, conj_of = representations.isotypic_bases(group), representations.isotypic_bases(group, psi), representations.dual(group)
+        raise ValueError("operator: expected a real operator (models.linear is real), got "
+                         f"{op.name}; use shift or real_fourier and change basis with "
+                         "fourier.fourier_basis")
+    pixel = representations.isotypic_bases(group)
+    latent = representations.isotypic_bases(group, psi)
+    conj_of = representations.dual(group)
     encoder = np.zeros((group.n_pixels, latent_dim), complex)
     decoder = np.zeros((latent_dim, group.n_pixels), complex)
     spectrum, vectors, kept = [None] * group.order, [None] * group.order, []

@@ -12,7 +12,8 @@ from . import _checks, groups, shapes
 def _smooth_ring(length, count, rng, decay):
     """count random real signals on a ring of `length` pixels, Fourier amplitudes ~ decay**k."""
     k = np.arange(length // 2 + 1)
-    spectrum = (rng.normal(size=(count, k.size)) + 1j * rng.normal(size=(count, k.size))) * decay ** k
+    spectrum = ((rng.normal(size=(count, k.size)) + 1j * rng.normal(size=(count, k.size)))
+                * decay ** k)
     spectrum[:, 0] = spectrum[:, 0].real
     if length % 2 == 0:
         spectrum[:, -1] = spectrum[:, -1].real  # the Nyquist mode is real
@@ -42,8 +43,10 @@ def periodic_signals(n, count, rng, periods=None, decay=0.7):
         periods = [p for p in range(2, n) if n % p == 0]
     periods = np.asarray(periods)
     if periods.size and not np.issubdtype(periods.dtype, np.integer):
-        raise TypeError(f"periods: expected integer periods dividing n={n}, got dtype {periods.dtype}")
-    if periods.ndim != 1 or periods.size == 0 or np.any((periods < 2) | (periods >= n)) or np.any(n % periods):
+        raise TypeError(f"periods: expected integer periods dividing n={n}, got dtype "
+                        f"{periods.dtype}")
+    if (periods.ndim != 1 or periods.size == 0 or np.any((periods < 2) | (periods >= n))
+            or np.any(n % periods)):
         raise ValueError(f"periods: expected proper divisors p of n={n} with 2 <= p < n, "
                          f"got {periods.tolist()}")
     period = periods[np.arange(count) % periods.size]
@@ -92,7 +95,8 @@ def pairs(group, X, rng, elements=None):
     X = _checks.images("X", X, group.shape)
     _checks.generator("rng", rng)
     if elements is not None and np.size(elements) == 0:
-        raise ValueError(f"elements: expected at least one group element to draw from, got {elements!r}")
+        raise ValueError("elements: expected at least one group element to draw from, got "
+                         f"{elements!r}")
     choices = np.arange(group.order) if elements is None else \
         _checks.elements("elements", elements, group.order)
     g = choices[rng.integers(0, len(choices), size=len(X))]
@@ -115,7 +119,8 @@ def signals_1d(n=16, count=512, seed=0):
     """The 1D toy task on Z_n: half generic, half periodic signals (periods: every proper
     divisor of n), as training and held-out pairs (x1, g, x2) of `count` pairs each."""
     if _checks.positive("count", count, integer=True) < 2:
-        raise ValueError(f"count: expected at least 2 pairs (one generic, one periodic), got {count}")
+        raise ValueError("count: expected at least 2 pairs (one generic, one periodic), got "
+                         f"{count}")
     _checks.seed("seed", seed)
     rng = np.random.default_rng(seed)
     group = groups.cyclic(n)
@@ -152,7 +157,8 @@ def symmetric_images(group, X, rng, elements=None):
     choices = np.arange(1, group.order) if elements is None else \
         _checks.elements("elements", elements, group.order)
     if choices.size == 0 or np.any(choices == 0):
-        raise ValueError(f"elements: expected non-identity elements of {group.name}, got {choices.tolist()}")
+        raise ValueError(f"elements: expected non-identity elements of {group.name}, got "
+                         f"{choices.tolist()}")
     h = choices[rng.integers(0, len(choices), size=len(X))]
     flat = X.reshape(len(X), -1).copy()
     for e in np.unique(h):

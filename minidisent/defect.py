@@ -27,7 +27,7 @@ def orbit_lower_bound(group, X):
     """
     _checks.cyclic_factors(group, "the orbit lower bound (of the disentangled operator)")
     flat, energy = _energies(group, X)
-    coords = _coordinates(group)
+    coords = group.coordinates(np.arange(group.order))  # (|G|, k)
     parts = _checks.chunks(flat, group.perms.size)
     spread = np.concatenate([_spread(group, coords, part) for part in parts])
     return spread / energy, float(spread.sum() / energy.sum())
@@ -41,7 +41,7 @@ def collapsed_planes(group, X):
     X (B, *shape) -> bool (B, k), k = len(group.factors)."""
     _checks.cyclic_factors(group, "the planes of the disentangled operator")
     flat, _ = _energies(group, X)
-    coords = _coordinates(group)
+    coords = group.coordinates(np.arange(group.order))  # (|G|, k)
     parts = _checks.chunks(flat, group.perms.size)
     return np.concatenate([_turned(group, coords, part) for part in parts])
 
@@ -59,7 +59,7 @@ def linear_floor(group, X):
     X (B, *shape) -> (floor (B,), total = Σ missed / Σ‖x‖²)."""
     _checks.cyclic_factors(group, "the linear floor (of the disentangled operator)")
     flat, energy = _energies(group, X)
-    coords = _coordinates(group)
+    coords = group.coordinates(np.arange(group.order))  # (|G|, k)
     factors = np.array(group.factors)
     frequencies = [np.zeros(len(factors), int)] + [
         np.eye(len(factors), dtype=int)[i] * s for i in range(len(factors)) if factors[i] > 1
@@ -81,12 +81,9 @@ def _energies(group, X):
     flat = X.reshape(len(X), -1).astype(np.float64)
     energy = np.sum(flat ** 2, axis=1)
     if np.any(energy == 0):
-        raise ValueError(f"X: expected images with non-zero energy, got {int(np.sum(energy == 0))} zero images")
+        raise ValueError("X: expected images with non-zero energy, got "
+                         f"{int(np.sum(energy == 0))} zero images")
     return flat, energy
-
-
-def _coordinates(group):
-    return np.stack(np.unravel_index(np.arange(group.order), group.factors), axis=1)  # (|G|, k)
 
 
 def _turned(group, coords, flat):
@@ -118,7 +115,8 @@ def defect_probe(encode, params, x_sym, h, v, eps, group):
         radius[i] = ‖f_E(y)‖ = ‖code[0:2]‖, the disentangled operator's first plane.
     """
     if not callable(encode):
-        raise TypeError(f"encode: expected a function encode(params, X), got {type(encode).__name__}")
+        raise TypeError("encode: expected a function encode(params, X), got "
+                        f"{type(encode).__name__}")
     x_sym = _checks.images("x_sym", x_sym, group.shape, batched=False)
     v = _checks.images("v", v, group.shape, batched=False)
     if isinstance(h, bool) or not isinstance(h, (int, np.integer)):
@@ -167,7 +165,8 @@ def orbit_error_split(model, params, op, X):
     constant = float(G.order * np.sum((pred.mean(axis=1) - orbit.mean(axis=1)) ** 2) / energy)
     return dict(error=error, bound=orbit_lower_bound(G, X)[1], constant=constant,
                 varying=error - constant,
-                reconstruction=metrics.relative_error(model.decode(params, model.encode(params, X)), X))
+                reconstruction=metrics.relative_error(
+                    model.decode(params, model.encode(params, X)), X))
 
 
 EPS = np.logspace(-4, 0, 9)  # the probe's distances to the symmetric image
@@ -247,11 +246,13 @@ def probe_path(group, X, seed=0):
     h, the smallest non-identity element fixing it; v, a generic unit direction
     (data.random_signals with `seed`). Returns (x_sym, h, v)."""
     if len(group.shape) != 1:
-        raise ValueError(f"group: expected a group of 1D signals, got images of shape {group.shape}")
+        raise ValueError("group: expected a group of 1D signals, got images of shape "
+                         f"{group.shape}")
     X = _checks.images("X", X, group.shape)
     symmetric = np.flatnonzero(group.stabilizer_sizes(X) > 1)
     if symmetric.size == 0:
-        raise ValueError("X: expected at least one symmetric image (non-trivial stabilizer), got none")
+        raise ValueError("X: expected at least one symmetric image (non-trivial stabilizer), "
+                         "got none")
     x_sym = X[symmetric[0]]
     v = data.random_signals(group.shape[0], 1, np.random.default_rng(seed))[0]
     return x_sym, int(group.stabilizer(x_sym)[1]), v / np.linalg.norm(v)
@@ -268,8 +269,10 @@ def probe_curves(runs, X, eps=EPS, seed=0):
     out = dict(eps=np.asarray(eps), x_sym=x_sym, h=h, v=v, ratio={}, radius={}, typical={})
     for label, r in runs.items():
         encode, params = r.model.encode, r.params
-        out["ratio"][label], out["radius"][label] = defect_probe(encode, params, x_sym, h, v, eps, group)
-        out["typical"][label] = float(np.median(np.linalg.norm(encode(params, generic)[:, :2], axis=1)))
+        out["ratio"][label], out["radius"][label] = defect_probe(encode, params, x_sym, h, v,
+                                                                 eps, group)
+        radius = np.linalg.norm(encode(params, generic)[:, :2], axis=1)
+        out["typical"][label] = float(np.median(radius))
     return out
 
 
@@ -286,7 +289,8 @@ def stabilizer_table(runs, group, X):
     sizes = group.stabilizer_sizes(X)
     classes = [int(s) for s in np.unique(sizes)]
     width = max(len("orbit lower bound"), *(len(label) for label in runs))
-    lines = [f"{'stabilizer size':<{width}} " + " ".join(f"{s:>8d}" for s in classes) + f" {'equiv.':>8}",
+    lines = [f"{'stabilizer size':<{width}} " + " ".join(f"{s:>8d}" for s in classes)
+             + f" {'equiv.':>8}",
              f"{'orbit lower bound':<{width}} " +
              " ".join(cell(orbit_lower_bound(group, X[sizes == s])[1]) for s in classes)]
     for label, r in runs.items():

@@ -32,7 +32,8 @@ def load(path=None):
                 digest = hashlib.sha256(f.read(4 * _MAX_BYTES + 1)).hexdigest()
                 if digest != SHA256:
                     raise ValueError(f"sha256 {digest[:16]}..., expected {SHA256[:16]}...")
-            archive, infos = _files.zip_members(f, lambda name: _MAX_BYTES if name in names else None, 2)
+            archive, infos = _files.zip_members(
+                f, lambda name: _MAX_BYTES if name in names else None, 2)
             with archive:  # the directory was checked: nothing inflated before this line
                 if sorted(infos) != list(names):
                     raise ValueError(f"members {sorted(infos)}, expected {list(names)}")
@@ -40,12 +41,12 @@ def load(path=None):
     except FileNotFoundError:
         raise
     except Exception as error:  # zip, zlib, format and the checks above
-        raise ValueError(f"path: expected the digits archive (.npz), got a corrupt or foreign file "
-                         f"{path}: {type(error).__name__}: {error}") from None
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8) or not len(images) or \
-            labels.dtype != np.uint8 or labels.shape != (len(images),):
-        raise ValueError(f"path: expected uint8 images (N, 8, 8), N > 0, and uint8 labels (N,), got "
-                         f"{images.dtype} {images.shape} and {labels.dtype} {labels.shape}")
+        raise ValueError("path: expected the digits archive (.npz), got a corrupt or foreign "
+                         f"file {path}: {type(error).__name__}: {error}") from None
+    if (images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (8, 8)
+            or not len(images) or labels.dtype != np.uint8 or labels.shape != (len(images),)):
+        raise ValueError("path: expected uint8 images (N, 8, 8), N > 0, and uint8 labels (N,), "
+                         f"got {images.dtype} {images.shape} and {labels.dtype} {labels.shape}")
     if images.max() > 16 or labels.max() > 9:
         raise ValueError(f"path: expected counts 0..16 and labels 0..9, got maxima "
                          f"{images.max()} and {labels.max()}")
@@ -72,7 +73,8 @@ def asymmetry(group, X):
         raise ValueError(f"X: expected non-zero images (a is relative to ‖x‖), got image "
                          f"{int(np.flatnonzero(norms == 0)[0])} all zeros")
     chunk = max(1, 2 ** 22 // group.perms.size)
-    moved = [np.linalg.norm(flat[i:i + chunk, group.perms[1:]] - flat[i:i + chunk, None], axis=2).min(axis=1)
+    moved = [np.linalg.norm(flat[i:i + chunk, group.perms[1:]] - flat[i:i + chunk, None],
+                            axis=2).min(axis=1)
              for i in range(0, len(flat), chunk)]  # (chunk,) each: min_h ‖h·x − x‖
     return np.concatenate(moved) / norms
 
@@ -102,7 +104,8 @@ def experiment(X, seed=0, target=0.05, steps=STEPS):
     C = sampling.polar_rotations(*POLAR)
     settings = {}
     for name, G, D in (("translations Z8xZ8", groups.translations((8, 8)), X),
-                       ("rotations C4", groups.rotations(8), X), ("polar C10", C, sampling.polar(X, *POLAR[:2]))):
+                       ("rotations C4", groups.rotations(8), X),
+                       ("polar C10", C, sampling.polar(X, *POLAR[:2]))):
         d, error = closed_form.latent_blocks(G, D[:1000], target)
         settings[name] = (G, D, G.order * d, error)
     runs = {name: train_models(G, D[:1000], D[1000:], L, steps=steps, seed=seed)
@@ -120,8 +123,9 @@ def train_models(group, X_train, X_test, latent_dim, kinds=("linear", "mlp"),
     Returns {(kind, operator): recipes.Run}."""
     rng = np.random.default_rng(seed)
     train_pairs, test_pairs = data.pairs(group, X_train, rng), data.pairs(group, X_test, rng)
-    return {(kind, op): recipes.run(kind, op, group, train_pairs, test_pairs, latent_dim=latent_dim,
-                                    seed=seed, consistency=1.0, steps=steps[kind] if op != "identity"
+    return {(kind, op): recipes.run(kind, op, group, train_pairs, test_pairs,
+                                    latent_dim=latent_dim, seed=seed, consistency=1.0,
+                                    steps=steps[kind] if op != "identity"
                                     else min(steps[kind], recipes.FLOOR_STEPS[kind]))
             for kind in kinds for op in operators}
 
@@ -143,7 +147,8 @@ def per_image(run, X):
     model, params, G = run.model, run.params, run.op.group
     pred = predict(run, np.repeat(X, G.order, axis=0), np.tile(np.arange(G.order), len(X)))
     orbit = X.reshape(len(X), -1)[:, G.perms]  # (B, |G|, n): row g is g·x
-    error = np.sum((pred.reshape(orbit.shape) - orbit) ** 2, axis=(1, 2)) / np.sum(orbit ** 2, axis=(1, 2))
+    error = (np.sum((pred.reshape(orbit.shape) - orbit) ** 2, axis=(1, 2))
+             / np.sum(orbit ** 2, axis=(1, 2)))
     z = model.encode(params, X)
     return error, np.linalg.norm(z[:, :2], axis=1) / np.linalg.norm(X.reshape(len(X), -1), axis=1)
 
@@ -153,7 +158,8 @@ def orbit_spread(group, X):
     orbit that moves with g. A code that ignores g (the disentangled code at r = 0) misses
     all of it; defect.orbit_lower_bound is the same ratio over a batch."""
     orbit = X.reshape(len(X), -1)[:, group.perms]  # (B, |G|, n)
-    return np.sum((orbit - orbit.mean(axis=1, keepdims=True)) ** 2, axis=(1, 2)) / np.sum(orbit ** 2, axis=(1, 2))
+    return (np.sum((orbit - orbit.mean(axis=1, keepdims=True)) ** 2, axis=(1, 2))
+            / np.sum(orbit ** 2, axis=(1, 2)))
 
 
 def defect_measures(runs, group, X):
@@ -174,7 +180,8 @@ def defect_measures(runs, group, X):
 
 def binned(a, values, edges):
     """Median of each value array of `values` {label: (B,)} over the images whose a falls in
-    [edges[i], edges[i+1]). Returns (counts int (bins,), {label: medians (bins,)}) (NaN if empty)."""
+    [edges[i], edges[i+1]). Returns (counts int (bins,), {label: medians (bins,)}) (NaN if
+    empty)."""
     which = np.digitize(a, edges) - 1  # bin index, -1 / len(edges)-1 outside
     counts = np.array([np.sum(which == i) for i in range(len(edges) - 1)])
     return counts, {k: np.array([np.median(v[which == i]) if counts[i] else np.nan
@@ -184,9 +191,11 @@ def binned(a, values, edges):
 def results_table(rows):
     """rows {group name: {(kind, operator): run}} -> text table of held-out errors."""
     ops = ("shift", "disentangled", "identity")
-    lines = [f"{'group':<24} {'model':<7} " + " ".join(f"{'no operator' if o == 'identity' else o:>12}" for o in ops)]
+    lines = [f"{'group':<24} {'model':<7} "
+             + " ".join(f"{'no operator' if o == 'identity' else o:>12}" for o in ops)]
     for name, runs in rows.items():
         for kind in dict.fromkeys(k for k, _ in runs):
             lines.append(f"{name:<24} {kind:<7} " + " ".join(
-                f"{held_out_error(runs[kind, o]):>12.1e}" if (kind, o) in runs else f"{'-':>12}" for o in ops))
+                f"{held_out_error(runs[kind, o]):>12.1e}" if (kind, o) in runs else f"{'-':>12}"
+                for o in ops))
     return "\n".join(lines)

@@ -44,9 +44,10 @@ def runs(train_P, seed=0, kinds=("linear", "mlp"), operators=OPERATORS, count=10
             op = angle_operators.operator(name, int(m[0] + 2 * m[1:].sum()), m)
             model = models.linear(train_P.shape[1:], op.latent_dim) if kind == "linear" else \
                 models.mlp(train_P.shape[1:], op.latent_dim, (64,), gain=0.1)
-            params, history = train.fit(angle_operators.supervised_loss(model, op), model.init(
-                np.random.default_rng(seed)), pairs, seed=seed, steps=(steps or STEPS)[kind],
-                batch_size=64, step_size=1e-2, decay=1e-2)
+            loss = angle_operators.supervised_loss(model, op)
+            params, history = train.fit(loss, model.init(np.random.default_rng(seed)), pairs,
+                                        seed=seed, steps=(steps or STEPS)[kind],
+                                        batch_size=64, step_size=1e-2, decay=1e-2)
             out[kind, name] = Run(kind, name, model, op, params, history)
     return out
 
@@ -87,7 +88,8 @@ def accuracy(run, train_P, train_labels, test_P, test_labels, test_angles, seed=
     by angles uniform on [0, SEEN) and score it on the test digits turned by each test angle.
     run None: the classifier reads the polar pixels. Returns float (A,) accuracies."""
     train_P, test_P = so2.checked_polar("train_P", train_P), so2.checked_polar("test_P", test_P)
-    for name, P, y in (("train_labels", train_P, train_labels), ("test_labels", test_P, test_labels)):
+    for name, P, y in (("train_labels", train_P, train_labels),
+                       ("test_labels", test_P, test_labels)):
         y = np.asarray(y)
         if not np.issubdtype(y.dtype, np.integer) or y.shape != (len(P),) or y.min() < 0:
             raise ValueError(f"{name}: expected {len(P)} integer labels >= 0 (one per image), got "

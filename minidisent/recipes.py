@@ -1,9 +1,12 @@
 """Recipes shared by the chapters, the main job and the benchmark: build a model and an
 operator by name, train it on pairs with train.fit, and score it with metrics.by_symmetry.
-What recipes.run does is the three lines chapters 02 and 05 write out:
+What recipes.run does is the four lines chapter 02 writes out (a model, an operator, a loss,
+train.fit; chapter 05 the same with the loss inside the call to fit), then it scores the model:
 
-    model, op = models.linear(shape, L), operators.shift(G, L)
-    params, history = train.fit(train.supervised_loss(model, op), model.init(rng), pairs, ...)
+    model = models.linear(shape, L)
+    op = operators.shift(G, L)
+    loss = train.supervised_loss(model, op)
+    params, history = train.fit(loss, model.init(rng), pairs, ...)
     errors = metrics.by_symmetry(model, params, op, test_pairs)
 """
 import time
@@ -40,7 +43,8 @@ FLOOR_STEPS = {"linear": 500, "mlp": 400}
 
 def build(kind, operator, group, latent_dim, hidden=(64,), gain=0.1):
     """(model, op) for kind in {"linear", "mlp"} and an operator named in operators.OPERATORS
-    (with fast.py's arithmetic: the same numbers); `hidden` and `gain` (models.mlp) shape the MLP."""
+    (with fast.py's arithmetic: the same numbers); `hidden` and `gain` (models.mlp) shape the
+    MLP."""
     if kind not in SETTINGS:
         raise ValueError(f"kind: expected one of {sorted(SETTINGS)}, got {kind!r}")
     op = operators.make(operator, group, latent_dim)
@@ -70,7 +74,8 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
                          f"filter into its weights), got {whiten!r}")
     unknown = sorted(set(overrides) - set(SETTINGS.get(kind, overrides)))
     if unknown:
-        raise TypeError(f"overrides: expected some of the fit settings {sorted(SETTINGS['linear'])}, got {unknown}")
+        raise TypeError("overrides: expected some of the fit settings "
+                        f"{sorted(SETTINGS['linear'])}, got {unknown}")
     latent_dim = group.order if latent_dim is None else latent_dim
     model, op = build(kind, operator, group, latent_dim, **(model_options or {}))
     settings = {**(WHITENED if whiten else SETTINGS[kind]), **overrides}
@@ -81,8 +86,10 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
         params, history = fit_whitened(group, objective, init, train_pairs, seed=seed,
                                        progress=progress, **WHITENED_STOP, **settings)
     else:
-        params, history = train.fit(objective, init, train_pairs, seed=seed, progress=progress, **settings)
-    return scored(kind, operator, model, op, params, history, time.perf_counter() - start, test_pairs)
+        params, history = train.fit(objective, init, train_pairs, seed=seed, progress=progress,
+                                    **settings)
+    return scored(kind, operator, model, op, params, history, time.perf_counter() - start,
+                  test_pairs)
 
 
 def scored(kind, operator, model, op, params, history, seconds, test_pairs):
@@ -134,7 +141,8 @@ def table(results):
     lines = [head, "-" * len(head)]
     for r in results:
         e = r.errors
-        lines.append(f"{r.kind:<7} {'no operator' if r.operator == 'identity' else r.operator:<13} {e['prediction']['generic']:>13.1e} "
+        name = "no operator" if r.operator == "identity" else r.operator
+        lines.append(f"{r.kind:<7} {name:<13} {e['prediction']['generic']:>13.1e} "
                      f"{e['prediction']['symmetric']:>15.1e} {e['equivariance']['all']:>12.1e} "
                      f"{r.seconds:>7.1f}")
     return "\n".join(lines)

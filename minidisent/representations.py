@@ -25,7 +25,8 @@ from .groups import Group
 
 def _group(group):
     if not isinstance(group, Group):
-        raise TypeError(f"group: expected a groups.Group (e.g. groups.cyclic(16)), got {type(group).__name__}")
+        raise TypeError("group: expected a groups.Group (e.g. groups.cyclic(16)), got "
+                        f"{type(group).__name__}")
     return group
 
 
@@ -33,8 +34,9 @@ def _abelian(group, what):
     if _group(group).factors is None:
         why = "is not commutative" if not group.commutative else "has no cyclic factors"
         raise ValueError(f"group: {what} needs a product of cyclic groups (cyclic, translations, "
-                         f"rotations); {group.name} {why}. Its irreps: characters.character_table(group), "
-                         f"which multiplicities and energies use by default")
+                         f"rotations); {group.name} {why}. Its irreps: "
+                         "characters.character_table(group), which multiplicities and energies "
+                         "use by default")
     return group.coordinates(np.arange(group.order))  # (|G|, k)
 
 
@@ -79,7 +81,8 @@ def pixel_matrices(group):
 def operator_character(op):
     """float (|G|,): trace psi(g) of a latent operator (any op with .group and .matrix(g))."""
     if not (hasattr(op, "matrix") and isinstance(getattr(op, "group", None), Group)):
-        raise TypeError(f"op: expected a latent operator such as operators.shift(G, L), got {type(op).__name__}")
+        raise TypeError("op: expected a latent operator such as operators.shift(G, L), got "
+                        f"{type(op).__name__}")
     return np.array([np.trace(op.matrix(g)) for g in range(op.group.order)])
 
 
@@ -114,8 +117,9 @@ def multiplicities(group, character=None, table=None):
         raise ValueError("character: expected the character of a representation (non-negative "
                          f"integer multiplicities), got multiplicities {np.round(m, 3)}")
     if not np.isclose(counts @ table[:, 0].real, character[0].real):
-        raise ValueError(f"table: incomplete, its irreps add up to dimension {counts @ table[:, 0].real:g} "
-                         f"of the {character[0].real:g} of the representation")
+        raise ValueError("table: incomplete, its irreps add up to dimension "
+                         f"{counts @ table[:, 0].real:g} of the {character[0].real:g} of the "
+                         "representation")
     return counts
 
 
@@ -127,7 +131,8 @@ def energies(group, X, table=None):
     X = _checks.images("X", X, group.shape)
     flat = X.reshape(len(X), -1)
     a = np.array([np.sum(flat * flat[:, p]) for p in group.perms])  # (|G|,)
-    if not np.allclose(table[:, 0] @ np.conj(table), group.order * np.eye(1, group.order)[0], atol=1e-8):
+    if not np.allclose(table[:, 0] @ np.conj(table), group.order * np.eye(1, group.order)[0],
+                       atol=1e-8):
         raise ValueError("table: incomplete, the energies would not add up (Parseval)")
     return table[:, 0].real * (np.conj(table) @ a).real / group.order
 
@@ -189,7 +194,8 @@ def component_pca(basis, X):
     (eigenvalues (m,) descending, eigenvectors (m, m) as columns) of the coefficients' second
     moment sum_x c c^*, c = basis^* x. The eigenvalues sum to sum_x ‖P x‖²."""
     if np.ndim(X) != 2 or np.ndim(basis) != 2 or X.shape[1] != basis.shape[0]:
-        raise ValueError(f"X: expected (B, {np.shape(basis)[0]}) to match basis {np.shape(basis)}, got {np.shape(X)}")
+        raise ValueError(f"X: expected (B, {np.shape(basis)[0]}) to match basis "
+                         f"{np.shape(basis)}, got {np.shape(X)}")
     C = X @ np.conj(basis)  # (B, m), row b is c(x_b)^T
     K = C.T @ np.conj(C)  # sum_x c c^*  (m, m)
     values, vectors = np.linalg.eigh(K.real if np.all(K.imag == 0) else K)  # real for self-dual f
@@ -289,5 +295,6 @@ def shift_latent_dim(group):
     d = max_rho ceil(m_rho / dim rho) (never more than pixel_orbits(group): each pixel orbit
     is a permutation representation contained once in the regular one)."""
     m = multiplicities(group)
-    dims = np.ones(len(m), int) if group.factors is not None else _characters.character_table(group).dims
+    dims = (np.ones(len(m), int) if group.factors is not None
+            else _characters.character_table(group).dims)
     return group.order * int(np.max(-(-m // dims)))

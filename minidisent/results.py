@@ -62,8 +62,8 @@ def results(datasets=("1D shifts",), seed=0, progress=None, quick=False, whiten=
         for label, beta in vae.BETAS.items():
             if progress:
                 progress(f"{name}: {VAE_LABELS[label]} (beta = {beta:g}) and its post-hoc fits")
-            model, params, _ = vae.fit(group, images, latent_dim, beta=beta, seed=seed,
-                                       **settings("vae", None, False, quick))
+            model, params, _ = vae.fit_vae(group, images, latent_dim, beta=beta, seed=seed,
+                                           **settings("vae", None, False, quick))
             unsupervised[label] = dict(model=model, params=params, **posthoc.posthoc(
                 model, params, group, train_pairs, test_pairs, seed=seed))
         out[name] = Entry(group, test_pairs, rows, unsupervised)

@@ -25,7 +25,8 @@ _cache = collections.OrderedDict()  # (shape, radii, angles, r_max) -> read-only
 
 def interpolated_rotation(X, degrees):
     """Rotate images X (B, n, n) by any angle about the grid centre with bilinear
-    interpolation (pixels taken from outside the grid count as 0) -> (B, n, n); n <= MAX_ROTATED (64).
+    interpolation (pixels taken from outside the grid count as 0) -> (B, n, n);
+    n <= MAX_ROTATED (64).
 
     Opt-in and NOT a group action: it blurs and loses the corners, so ten rotations by
     36° do not give back X (exact permutations such as `rotations` do). At multiples of
@@ -36,11 +37,11 @@ def interpolated_rotation(X, degrees):
     X = _checks.images("X", X, X.shape[1:])
     if isinstance(degrees, bool) or not isinstance(degrees, (int, float, np.integer, np.floating)) \
             or not np.isfinite(degrees):
-        raise TypeError(f"degrees: expected a finite number, got {_checks._describe(degrees)}")
+        raise TypeError(f"degrees: expected a finite number, got {_checks.describe(degrees)}")
     n = X.shape[1]
     if n > MAX_ROTATED:
-        raise ValueError(f"X: expected images of at most {MAX_ROTATED} x {MAX_ROTATED} pixels (the dense "
-                         f"interpolation matrix is (n², n²)), got {n} x {n}")
+        raise ValueError(f"X: expected images of at most {MAX_ROTATED} x {MAX_ROTATED} pixels "
+                         f"(the dense interpolation matrix is (n², n²)), got {n} x {n}")
     return (X.reshape(len(X), -1) @ _bilinear_rotation_matrix(n, degrees).T).reshape(X.shape)
 
 
@@ -155,7 +156,7 @@ def polar(X, radii, angles, r_max=None):
     2π j/angles about the centre (module docstring), r_max default inscribed_radius."""
     X = np.asarray(X) if isinstance(X, (list, tuple)) else X
     if not isinstance(X, np.ndarray) or X.ndim != 3:
-        raise ValueError(f"X: expected images (B, h, w), got {_checks._describe(X)}")
+        raise ValueError(f"X: expected images (B, h, w), got {_checks.describe(X)}")
     X = _checks.images("X", X, X.shape[1:])
     M = polar_matrix(X.shape[1:], radii, angles, r_max)
     return (X.reshape(len(X), -1) @ M.T).reshape(len(X), radii, angles)
@@ -165,7 +166,7 @@ def cartesian(P, shape, r_max=None):
     """The least-squares inverse of polar: P (B, radii, angles) -> (B, h, w), the image x of
     least norm minimising ‖M x − p‖ (pixels no sample reads come back 0)."""
     if not isinstance(P, np.ndarray) or P.ndim != 3:
-        raise ValueError(f"P: expected polar images (B, radii, angles), got {_checks._describe(P)}")
+        raise ValueError(f"P: expected polar images (B, radii, angles), got {_checks.describe(P)}")
     P = _checks.images("P", P, P.shape[1:])
     M = polar_matrix(shape, P.shape[1], P.shape[2], r_max)
     return (P.reshape(len(P), -1) @ np.linalg.pinv(M).T).reshape((len(P),) + tuple(shape))

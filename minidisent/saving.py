@@ -47,7 +47,8 @@ MAX_LAYERS = 16           # hidden layers of an mlp
 MAX_META = 2 ** 16        # characters of meta's JSON text
 MAX_ENTRIES = 3 + 4 * (MAX_LAYERS + 1)  # format, version, meta and the parameters
 HEADER = 10_000           # bytes read to parse a .npy header (numpy's own bound)
-ENTRIES = {"format.npy": 1024, "version.npy": 1024, "meta.npy": HEADER + 4 * MAX_META}  # name -> max bytes
+# entry name -> its largest size in bytes
+ENTRIES = {"format.npy": 1024, "version.npy": 1024, "meta.npy": HEADER + 4 * MAX_META}
 PARAM = re.compile(r"params/(\w{1,64})\.npy")
 
 
@@ -80,15 +81,18 @@ def _check_meta(meta, where):
     and sizes within the bounds above (checked arithmetically: nothing is built)."""
     if not isinstance(meta, dict) or any(k not in meta for k in REQUIRED):
         got = sorted(map(str, meta)) if isinstance(meta, dict) else type(meta).__name__
-        raise ValueError(f"{where}meta: expected a dict with the keys {list(REQUIRED)} (see saving.describe), got {got}")
+        raise ValueError(f"{where}meta: expected a dict with the keys {list(REQUIRED)} "
+                         f"(see saving.describe), got {got}")
 
     def size(key, value, limit=MAX_WIDTH):
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
-            raise ValueError(f"{where}meta[{key}]: expected an integer in [1, {limit}], got {_short(value)}")
+            raise ValueError(f"{where}meta[{key}]: expected an integer in [1, {limit}], got "
+                             f"{_short(value)}")
 
     def sizes(key, value, most):
         if not isinstance(value, (list, tuple)) or len(value) > most:
-            raise ValueError(f"{where}meta[{key}]: expected a list of at most {most} sizes, got {_short(value)}")
+            raise ValueError(f"{where}meta[{key}]: expected a list of at most {most} sizes, got "
+                             f"{_short(value)}")
         for i, s in enumerate(value):
             size(f"{key}][{i}", s)
 
@@ -101,14 +105,16 @@ def _check_meta(meta, where):
     text("'operator'", meta["operator"])
     sizes("'shape'", meta["shape"], 8)
     if not meta["shape"] or math.prod(meta["shape"]) > MAX_WIDTH:
-        raise ValueError(f"{where}meta['shape']: expected images of 1 to {MAX_WIDTH} pixels, got {meta['shape']}")
+        raise ValueError(f"{where}meta['shape']: expected images of 1 to {MAX_WIDTH} pixels, "
+                         f"got {meta['shape']}")
     size("'latent_dim'", meta["latent_dim"])
     if meta["model"] == "mlp":
         sizes("'hidden'", meta.get("hidden"), MAX_LAYERS)
     group = meta["group"]
-    if not isinstance(group, dict) or any(k not in group for k in ("name", "shape", "order", "fingerprint")):
-        raise ValueError(f"{where}meta['group']: expected a dict with name, shape, order and fingerprint "
-                         f"(see saving.describe), got {_short(group)}")
+    if not isinstance(group, dict) or any(k not in group
+                                          for k in ("name", "shape", "order", "fingerprint")):
+        raise ValueError(f"{where}meta['group']: expected a dict with name, shape, order and "
+                         f"fingerprint (see saving.describe), got {_short(group)}")
     text("'group']['name'", group["name"])
     text("'group']['fingerprint'", group["fingerprint"])
     sizes("'group']['shape'", group["shape"], 8)
@@ -116,7 +122,8 @@ def _check_meta(meta, where):
     total = sum(math.prod(s) for s in expected_shapes(meta).values())
     if total > MAX_PARAMS:
         raise ValueError(f"{where}meta: expected a model of at most {MAX_PARAMS} parameters, got a "
-                         f"{meta['model']} model of {total} (shape {meta['shape']}, latent_dim {meta['latent_dim']})")
+                         f"{meta['model']} model of {total} (shape {meta['shape']}, "
+                         f"latent_dim {meta['latent_dim']})")
 
 
 def expected_shapes(meta):
@@ -156,7 +163,8 @@ def _fit(meta, params, where):
             _checks.finite_floats(f"params[{k!r}]", v)
         _bytes({k: (np.shape(v), np.asarray(v).dtype) for k, v in params.items()}, "")
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{where}the parameters do not fit the {meta['model']} model named in meta: {error}") from None
+        raise ValueError(f"{where}the parameters do not fit the {meta['model']} model named in "
+                         f"meta: {error}") from None
 
 
 def save(path, params, meta):
@@ -172,9 +180,11 @@ def save(path, params, meta):
     try:
         text = json.dumps(meta, sort_keys=True)
     except TypeError as error:
-        raise TypeError(f"meta: expected JSON values (numbers, text, lists, dicts), got {error}") from None
+        raise TypeError("meta: expected JSON values (numbers, text, lists, dicts), got "
+                        f"{error}") from None
     if len(text) > MAX_META:
-        raise ValueError(f"meta: expected at most {MAX_META} characters of JSON (load refuses more), got {len(text)}")
+        raise ValueError(f"meta: expected at most {MAX_META} characters of JSON (load refuses "
+                         f"more), got {len(text)}")
     arrays = {"format": np.array(FORMAT), "version": np.array(VERSION), "meta": np.array(text)}
     arrays.update({f"params/{k}": np.asarray(v) for k, v in params.items()})
     path = os.fspath(path)
@@ -185,8 +195,8 @@ def save(path, params, meta):
 
 
 def _foreign(path, why):
-    return ValueError(f"{path}: expected a minidisent parameter file (.npz), got a file numpy cannot "
-                      f"read as one (truncated or foreign?): {why}")
+    return ValueError(f"{path}: expected a minidisent parameter file (.npz), got a file numpy "
+                      f"cannot read as one (truncated or foreign?): {why}")
 
 
 def _open(path):
@@ -206,10 +216,12 @@ def _open(path):
         try:
             return (f,) + _files.zip_members(f, limit, MAX_ENTRIES)
         except ValueError as error:
-            raise ValueError(f"{path}: expected an archive written by saving.save (entries {sorted(ENTRIES)} "
-                             f"and params/<key>.npy), got {error}; nothing inflated") from None
+            raise ValueError(f"{path}: expected an archive written by saving.save (entries "
+                             f"{sorted(ENTRIES)} and params/<key>.npy), got {error}; nothing "
+                             "inflated") from None
         except zipfile.BadZipFile as error:
-            why = "it is neither .npy nor .npz, and unpickling it is never tried" if head[:1] == b"\x80" else error
+            why = ("it is neither .npy nor .npz, and unpickling it is never tried"
+                   if head[:1] == b"\x80" else error)
             raise _foreign(path, why) from None
     except BaseException:
         f.close()
@@ -247,7 +259,8 @@ def load(path):
         tag = _scalar(archive, entries, "format.npy", "U", path)
         if tag is None or str(tag) != FORMAT:
             raise ValueError(f"{path}: expected the format tag {FORMAT!r}, got "
-                             f"{'none' if tag is None else repr(tag.tolist())} (not a file written by saving.save)")
+                             f"{'none' if tag is None else repr(tag.tolist())} "
+                             "(not a file written by saving.save)")
         version = _scalar(archive, entries, "version.npy", "iu", path)
         if version is None or not 1 <= version <= VERSION:
             raise ValueError(f"{path}: expected format version 1..{VERSION}, got "
@@ -262,14 +275,16 @@ def load(path):
                              f"{_short(str(error))}") from None
         _check_meta(meta, f"{path}: ")
         shapes = expected_shapes(meta)
-        declared = {PARAM.fullmatch(name)[1]: info for name, info in entries.items() if PARAM.fullmatch(name)}
+        declared = {PARAM.fullmatch(name)[1]: info for name, info in entries.items()
+                    if PARAM.fullmatch(name)}
         stubs = {k: types.SimpleNamespace(shape=shapes.get(k, ())) for k in declared}
         try:
             _checks.param_shapes("params", stubs, shapes, exact=True)
-            for k, shape in shapes.items():  # the declared size bounds the array: no inflating past it
+            # the declared size bounds the array: no inflating past it
+            for k, shape in shapes.items():
                 if declared[k].file_size > HEADER + 16 * math.prod(shape):
-                    raise ValueError(f"params[{k!r}]: expected an array {shape}, got an entry declaring "
-                                     f"{declared[k].file_size} bytes (not inflated)")
+                    raise ValueError(f"params[{k!r}]: expected an array {shape}, got an entry "
+                                     f"declaring {declared[k].file_size} bytes (not inflated)")
             headers = {}
             for k, shape in shapes.items():
                 got, dtype = headers[k] = _header(archive, declared[k], path)
@@ -280,8 +295,8 @@ def load(path):
         except ValueError as error:
             if str(error).startswith(str(path)):
                 raise
-            raise ValueError(f"{path}: the parameters do not fit the {meta['model']} model named in meta: "
-                             f"{error}") from None
+            raise ValueError(f"{path}: the parameters do not fit the {meta['model']} model "
+                             f"named in meta: {error}") from None
         params = {k: _array(archive, declared[k], path) for k in shapes}
     _fit(meta, params, f"{path}: ")
     return params, meta
@@ -296,17 +311,19 @@ def restore(path, group):
     saved = meta["group"]
     if (saved["name"], tuple(saved["shape"]), saved["order"], saved["fingerprint"]) != \
             (group.name, group.shape, group.order, fingerprint(group)):
-        raise ValueError(f"group: expected the group the file was saved with ({_short(saved, 200)}), got {group} "
-                         f"with fingerprint {fingerprint(group)} (file {path})")
+        raise ValueError("group: expected the group the file was saved with "
+                         f"({_short(saved, 200)}), got {group} with fingerprint "
+                         f"{fingerprint(group)} (file {path})")
     if tuple(meta["shape"]) != group.shape:
-        raise ValueError(f"{path}: meta['shape']: expected the shape {group.shape} of the group, got {meta['shape']}")
+        raise ValueError(f"{path}: meta['shape']: expected the shape {group.shape} of the group, "
+                         f"got {meta['shape']}")
     if meta["operator"] not in operators.OPERATORS:
-        raise ValueError(f"{path}: meta['operator']: expected one of {sorted(operators.OPERATORS)}, "
-                         f"got {meta['operator']!r}")
+        raise ValueError(f"{path}: meta['operator']: expected one of "
+                         f"{sorted(operators.OPERATORS)}, got {meta['operator']!r}")
     model = _model(meta, f"{path}: ")
     try:
         op = operators.OPERATORS[meta["operator"]](group, model.latent_dim)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{path}: meta: the {meta['operator']} operator cannot be built on {group} with "
-                         f"latent_dim {model.latent_dim}: {error}") from None
+        raise ValueError(f"{path}: meta: the {meta['operator']} operator cannot be built on "
+                         f"{group} with latent_dim {model.latent_dim}: {error}") from None
     return model, op, params, meta

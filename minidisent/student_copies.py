@@ -70,7 +70,8 @@ def stub_source(source, number, where):
         elif marker == END:
             if indent is None:
                 raise ValueError(f"{where}: '{END}' without a '{BEGIN}' before it")
-            out.append(f'{indent}raise NotImplementedError("Exercise {number}: write your solution here")')
+            out.append(f'{indent}raise NotImplementedError('
+                       f'"Exercise {number}: write your solution here")')
             indent = None
         elif indent is None:
             out.append(line)
@@ -115,8 +116,8 @@ def _check_out_dir(out, out_dir, chapters):
     folder = _identity(chapters)
     if out == chapters or chapters in out.parents or any(
             _identity(p) == folder for p in (out, *out.parents)):
-        raise ValueError(f"out_dir: expected a folder outside the chapters ({chapters}), got {out_dir}: "
-                         "the chapters keep their solutions")
+        raise ValueError(f"out_dir: expected a folder outside the chapters ({chapters}), got "
+                         f"{out_dir}: the chapters keep their solutions")
 
 
 def _read(path):
@@ -133,7 +134,8 @@ def write_student_copies(out_dir, chapters=CHAPTERS):
     _check_out_dir(out, out_dir, chapters)
     notebooks = sorted(chapters.glob("*.ipynb"))
     if not notebooks:
-        raise ValueError(f"chapters: expected a folder of .ipynb notebooks, got {chapters} with none")
+        raise ValueError(f"chapters: expected a folder of .ipynb notebooks, got {chapters} with "
+                         "none")
     sources = {}
     for path in notebooks:
         try:
@@ -159,7 +161,8 @@ def write_student_copies(out_dir, chapters=CHAPTERS):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m minidisent.exercises",
-                                     description="Write student copies of the chapters (solutions stubbed).")
+                                     description="Write student copies of the chapters "
+                                                 "(solutions stubbed).")
     parser.add_argument("out_dir", help="folder for the copies (not the chapters folder)")
     parser.add_argument("--chapters", default=str(CHAPTERS), help="folder of the chapter notebooks")
     args = parser.parse_args(argv)

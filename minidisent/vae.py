@@ -57,7 +57,7 @@ def loss(model, beta=1.0, noise_std=0.1, capacity=None):
     (the Gaussian likelihood N(x; decode(z), noise_std² I) up to its constant). beta = 1 is
     the VAE, beta > 1 the β-VAE. With a capacity C the KL term becomes beta · |KL − C|
     (the batch-mean KL pushed towards C: the capacity-controlled variant; raise C in
-    stages, see baselines.fit_vae)."""
+    stages, see fit_vae)."""
     if not hasattr(model, "posterior"):
         raise TypeError("model: expected a vae.model (with a posterior), got "
                         f"{getattr(model, 'name', model)!r}")
@@ -84,8 +84,8 @@ VAE_SETTINGS = dict(steps=1500, batch_size=64, step_size=1e-2, decay=1e-2)
 BETAS = {"vae": 1.0, "beta-vae": 4.0}
 
 
-def fit(group, images, latent_dim, beta=1.0, noise_std=None, capacity=None, hidden=(64,),
-        seed=0, **overrides):
+def fit_vae(group, images, latent_dim, beta=1.0, noise_std=None, capacity=None, hidden=(64,),
+            seed=0, **overrides):
     """Train model(group.shape, latent_dim, hidden) on images (N, *shape) with `loss`;
     noise_std defaults to a tenth of the images' root-mean-square.
     capacity: None, or a final capacity C (nats) reached in 10 equal stages

@@ -1,3 +1,4 @@
+import itertools
 import time
 
 import numpy as np
@@ -138,3 +139,23 @@ def test_class_sum_matrices_commute_and_count_products(group):
                 z = classes[t][0]
                 count = np.sum(group.table[np.ix_(classes[r], classes[s])] == z)
                 assert M[r][s, t] == count
+
+
+def test_generator_words_multiply_out_and_are_shortest():
+    """Each word's product is its element, and no shorter product of the generators reaches
+    it (brute force over every word up to that length)."""
+    for group in [groups.cyclic(6), groups.translations((2, 3)), groups.translations_rotations(3)]:
+        generators, words = characters.generator_words(group)
+        assert len(words) == group.order and words[0] == []
+        shortest = {0: 0}
+        for length in range(1, max(map(len, words)) + 1):
+            for word in itertools.product(generators, repeat=length):
+                product = 0
+                for s in reversed(word):
+                    product = int(group.table[s, product])
+                shortest.setdefault(product, length)
+        for g, word in enumerate(words):
+            product = 0
+            for s in reversed(word):
+                product = int(group.table[s, product])
+            assert product == g and len(word) == shortest[g]

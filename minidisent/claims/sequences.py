@@ -13,8 +13,8 @@ def sequence_run(seed, task="signals", form="free", generic_only=False, kind="li
     """Chapter 12's model on a task (sequences.TASKS) at this seed: 256 generic and 256
     symmetric images (generic only if generic_only) as sequences of CONDITIONING + 1 frames
     (+ 2 for form "learned", which is trained to roll out three frames), rows = n_pixels,
-    COLUMNS columns, trained by sequences.fit for STEPS[form] steps (or `steps`; whitened, except the
-    disentangled form: the frames' own spectrum picks its plane). Held out: 8 generic
+    COLUMNS columns, trained by sequences.fit for STEPS[form] steps (or `steps`; whitened,
+    except the disentangled form: the frames' own spectrum picks its plane). Held out: 8 generic
     sequences per element of CONDITIONING + ROLLED frames, and 64 symmetric ones of
     CONDITIONING + 1 frames.
     Returns a dict: group, seq, params, step, history, test (S, g), symmetric (S, g, X)."""
