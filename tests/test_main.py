@@ -70,7 +70,6 @@ def test_shown_rounds_to_four_significant_digits():
 
 
 def test_figures_are_replaced_together_or_not_at_all(tmp_path, monkeypatch):
-    plt.close("all")  # figures an earlier test left open are not this test's
     names = ["a.png", "b.png", "c.png"]
     already_open = set(plt.get_fignums())  # figures other test files left open
     main_job.write_figures({n: figure("old") for n in names}, tmp_path)
