@@ -5,9 +5,11 @@ Every row runs two ways of doing one thing, A and B, taking turns (A, B, A, B, .
 a change in the machine's load hits both alike, and prints the median seconds of each and
 their ratio A/B against the target of DESIGN.md §4:
   operator    op(Z, g) on a batch of 256: a per-sample Python loop / the vectorized call
-  step        one step of train.fit (loss + gradient + Adam) / numpy's BLAS alone doing the
-              same matrix products (the floor); / PyTorch doing the same step, if installed;
-              autograd's flattening adam / fit's in-place one; fit in float64 / in float32
+  step        one step of train.fit with the lean Adam (fast_adam; loss + gradient + update) /
+              numpy's BLAS alone doing the same matrix products (the floor); / PyTorch doing
+              the same step, if installed, with its default and with its fused Adam;
+              fit with the reference adam_step / with the lean one; autograd's flattening adam
+              / fit; fit in float64 / in float32
   threads     the linear and MLP steps with OMP_NUM_THREADS=2 / with 1 (fresh interpreters)
   main job    python -m minidisent end to end (and its peak memory), also with --full;
               each chapter, and their sum (the course from start to finish)
@@ -28,7 +30,7 @@ import numpy as np
 from autograd import value_and_grad
 from autograd.misc.optimizers import adam
 
-from . import data, fast, groups, models, operators, train
+from . import data, fast, fast_adam, groups, models, operators, train
 
 
 def x_shifts(size=28, count=5):
@@ -163,14 +165,15 @@ def blas_threads():
     return os.cpu_count()
 
 
-def torch_steps(op, params, pairs, steps, batch_size, step_size=1e-3):
-    """The same training step written in PyTorch (CPU, float64, from the same parameters and
-    batches, psi(g) as one gather through its index table, torch.optim.Adam).
-    Returns (run, first_loss): run() does `steps` steps."""
+def torch_steps(op, params, pairs, steps, batch_size, step_size=1e-3, fused=False):
+    """The same training step written in PyTorch (CPU, the parameters' float type, from the same
+    parameters and batches, psi(g) as one gather through its index table, torch.optim.Adam;
+    fused=True: its fused Adam, one compiled pass over every parameter).
+    Returns (run, first_loss): run() does `steps` steps and returns the weights (numpy)."""
     import torch
     torch.set_num_threads(blas_threads())
     weights = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
-    optimizer = torch.optim.Adam(weights.values(), lr=step_size)
+    optimizer = torch.optim.Adam(weights.values(), lr=step_size, fused=fused)
     order, L = op.group.order, op.latent_dim
     # (psi(g) z)[j] = z[index[g, j]]: psi applied to the coordinates 0..L-1 reads the table off
     index = op(np.tile(np.arange(L, dtype=float), (order, 1)), np.arange(order))
@@ -200,6 +203,7 @@ def torch_steps(op, params, pairs, steps, batch_size, step_size=1e-3):
             optimizer.zero_grad()
             loss(i).backward()
             optimizer.step()
+        return {k: w.detach().numpy() for k, w in weights.items()}
     with torch.no_grad():
         return run, float(loss(0))
 
@@ -211,23 +215,29 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
     floor = matmul_floor(dense_layers(kind, n, latent_dim, batch))
     single = ({k: v.astype(np.float32) for k, v in params.items()},  # fit keeps float32
               tuple(a.astype(np.float32) if a.dtype.kind == "f" else a for a in pairs))
+    lean = fast_adam.lean_adam()
     runs = {"fit": lambda: train.fit(objective, params, pairs, steps=steps, batch_size=batch,
-                                     step_size=1e-3),
+                                     step_size=1e-3, update=lean),
+            "reference adam": lambda: train.fit(objective, params, pairs, steps=steps,
+                                                batch_size=batch, step_size=1e-3),
             "BLAS": lambda: [floor() for _ in range(steps)],
             "autograd adam": lambda: adam_autograd(objective, params, pairs, steps, batch),
             "float32": lambda: train.fit(objective, *single, steps=steps, batch_size=batch,
-                                         step_size=1e-3)}
+                                         step_size=1e-3, update=lean)}
     torch_note = "PyTorch not installed: column skipped" if with_torch else "PyTorch column skipped"
     if with_torch:
         try:
             runs["PyTorch"], first = torch_steps(op, params, pairs, steps, batch)
+            runs["PyTorch fused"], first_fused = torch_steps(op, params, pairs, steps, batch,
+                                                             fused=True)
         except ImportError:
             pass
         else:
             rows = batch_rows(len(pairs[0]), batch, steps)
             ours = objective(params, tuple(a[rows[0]] for a in pairs))
-            if not abs(first - ours) <= 1e-9 * abs(ours):
-                raise AssertionError(f"PyTorch's loss {first} differs from ours {ours}")
+            for theirs in (first, first_fused):
+                if not abs(theirs - ours) <= 1e-9 * abs(ours):
+                    raise AssertionError(f"PyTorch's loss {theirs} differs from ours {ours}")
             torch_note = "same first loss as fit (checked)"
     t = dict(zip(runs, (s / steps for s in interleaved(list(runs.values()), repeats))))
     sizes, pairs_per_s = f"L={latent_dim} B={batch}", batch / t["fit"]
@@ -236,6 +246,9 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
         note += f" (target >= 10,000: {'yes' if pairs_per_s >= 10_000 else 'NO'})"
     out = [row(f"{kind} step / BLAS floor", sizes, ("fit", t["fit"]), ("BLAS", t["BLAS"]),
                ("<=", 1.5) if kind == "linear" else None, note),
+           row(f"{kind} step: reference / lean Adam", sizes,
+               ("reference", t["reference adam"]), ("lean", t["fit"]),
+               note="train.adam_step (autograd's adam bit for bit) / fast_adam.lean_adam"),
            row(f"{kind} step: autograd adam / fit", sizes, ("autograd adam", t["autograd adam"]),
                ("fit", t["fit"]), note="flattens and allocates every step"),
            row(f"{kind} step: float64 / float32", sizes, ("float64", t["fit"]),
@@ -245,6 +258,10 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
         out.append(row(f"{kind} step / PyTorch step", sizes, ("fit", t["fit"]),
                        ("PyTorch", t["PyTorch"]), ("<=", 1.0),
                        f"{torch_note}; PyTorch / BLAS = {t['PyTorch'] / t['BLAS']:.2f}"))
+        out.append(row(f"{kind} step / PyTorch fused Adam", sizes, ("fit", t["fit"]),
+                       ("fused", t["PyTorch fused"]), ("<=", 1.0),
+                       f"fused=True; fused / BLAS = {t['PyTorch fused'] / t['BLAS']:.2f}; "
+                       f"reference Adam / fused = {t['reference adam'] / t['PyTorch fused']:.2f}"))
     else:
         out.append(row(f"{kind} step / PyTorch step", sizes, ("fit", t["fit"]), note=torch_note))
     return out
@@ -253,7 +270,8 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
 def fit_step_seconds(kind, latent_dim, batch=64, steps=20, repeats=3):
     """Median wall seconds of one train.fit step (the thread rows run it in fresh interpreters)."""
     model, op, objective, params, pairs = step_task(kind, latent_dim)
-    fit = lambda: train.fit(objective, params, pairs, steps=steps, batch_size=batch)  # noqa: E731
+    fit = lambda: train.fit(objective, params, pairs, steps=steps, batch_size=batch,  # noqa: E731
+                            update=fast_adam.lean_adam())
     return interleaved([fit], repeats)[0] / steps
 
 
