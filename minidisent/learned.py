@@ -22,7 +22,7 @@ from collections import namedtuple
 import autograd.numpy as np
 import numpy as onp
 
-from . import _checks, characters, closed_form, models, operators, posthoc, representations, train
+from . import _checks, characters, closed_form, fast, models, operators, posthoc, representations, train
 
 Allocation = namedtuple("Allocation", "copies dims error op")
 Allocation.__doc__ = """The best operator for a latent size (see best_operator).
@@ -183,14 +183,16 @@ def matrices(param, params):
 def homomorphism_penalty(param, psi):
     """mean over generators s and elements g of ‖psi(s) psi(g) − psi(s∘g)‖² / L."""
     gens = param.words[0]
-    wrong = [np.sum((np.matmul(psi[s], psi) - psi[param.group.table[s]]) ** 2) for s in gens]
+    wrong = [fast.squared_norm(np.matmul(psi[s], psi) - psi[param.group.table[s]]) for s in gens]
     return sum(wrong) / (len(gens) * param.group.order * param.latent_dim)
 
 
 def loss(model, param, penalty=1.0, reconstruction=1.0):
     """Objective on a batch (x1, g, x2) with psi computed from params at every call:
         (‖decode(psi(g) z1) − x2‖² + reconstruction ‖decode(z1) − x1‖²) / B
-        + penalty · homomorphism_penalty,          z1 = encode(x1)."""
+        + penalty · homomorphism_penalty,          z1 = encode(x1).
+    One decoder pass for both codes, split (not sliced), squared norms by fast.squared_norm:
+    fewer autograd calls a step, the same numbers as the slices and Σ r ** 2 bit for bit."""
     _checks.nonnegative("penalty", penalty)
 
     def objective(params, batch, rng=None):
@@ -199,8 +201,8 @@ def loss(model, param, penalty=1.0, reconstruction=1.0):
         z1 = model.encode(params, x1)
         z2 = np.einsum("bij,bj->bi", psi[g], z1)  # (B, L)
         B = x1.shape[0]
-        decoded = model.decode(params, np.concatenate([z1, z2]))  # one decoder pass for both codes
-        fit = np.sum((decoded[B:] - x2) ** 2) + reconstruction * np.sum((decoded[:B] - x1) ** 2)
+        decoded_x1, decoded_x2 = np.split(model.decode(params, np.concatenate([z1, z2])), 2)
+        fit = fast.squared_norm(decoded_x2 - x2) + reconstruction * fast.squared_norm(decoded_x1 - x1)
         return fit / B + penalty * homomorphism_penalty(param, psi)
 
     return objective
