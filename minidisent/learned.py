@@ -22,7 +22,8 @@ from collections import namedtuple
 import autograd.numpy as np
 import numpy as onp
 
-from . import _checks, characters, closed_form, fast, models, operators, posthoc, representations, train
+from . import (_checks, characters, closed_form, fast, models, operators, posthoc, representations,
+               train)
 
 Allocation = namedtuple("Allocation", "copies dims error op")
 Allocation.__doc__ = """The best operator for a latent size (see best_operator).
@@ -202,7 +203,8 @@ def loss(model, param, penalty=1.0, reconstruction=1.0):
         z2 = np.einsum("bij,bj->bi", psi[g], z1)  # (B, L)
         B = x1.shape[0]
         decoded_x1, decoded_x2 = np.split(model.decode(params, np.concatenate([z1, z2])), 2)
-        fit = fast.squared_norm(decoded_x2 - x2) + reconstruction * fast.squared_norm(decoded_x1 - x1)
+        fit = fast.squared_norm(decoded_x2 - x2) + \
+            reconstruction * fast.squared_norm(decoded_x1 - x1)
         return fit / B + penalty * homomorphism_penalty(param, psi)
 
     return objective

@@ -104,7 +104,8 @@ def test_operator_and_step_rows_have_the_table_structure():
     assert all(r["target"] == (">=", 20) and r["ratio"] > 0 and isinstance(r["met"], bool) for r in rows)
     for kind in ("linear", "mlp"):
         steps = bench.step_rows(kind, 10, batch=4, steps=2, repeats=1, count=16, with_torch=False)
-        assert [r["what"].split(" ")[1] for r in steps] == ["step", "step:", "step:", "step:", "step"]
+        words = ["step", "step:", "step:", "step:", "step"]
+        assert [r["what"].split(" ")[1] for r in steps] == words
         assert steps[1]["a"][0] == "reference" and steps[1]["b"][0] == "lean"
         assert steps[0]["b"][0] == "BLAS" and steps[0]["note"].endswith("pairs/s")
         assert steps[-1]["b"] is None and "skipped" in steps[-1]["note"]

@@ -83,7 +83,8 @@ def test_a_whole_fit_ends_at_the_reference_loss(kind, tolerance):
     objective, start = fast.supervised_loss(model, op), model.init(np.random.default_rng(1))
     settings = dict(steps=1000, batch_size=64, step_size=1e-2, decay=0.1, seed=2)
     plain, plain_history = train.fit(objective, start, pairs, **settings)
-    lean, lean_history = train.fit(objective, start, pairs, update=fast_adam.lean_adam(), **settings)
+    lean, lean_history = train.fit(objective, start, pairs, update=fast_adam.lean_adam(),
+                                   **settings)
     assert lean_history[-1] < 0.2 * lean_history[0]  # it trained
     assert abs(lean_history[-1] - plain_history[-1]) <= tolerance * plain_history[-1]
     final = objective(plain, pairs)

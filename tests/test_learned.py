@@ -110,7 +110,8 @@ def test_loss_gradients():
 
 
 def _plain_loss(model, param, penalty):
-    """learned.loss as first written: slices of the decoded batch, Σ r ** 2, a sum per generator."""
+    """learned.loss as first written: slices of the decoded batch, Σ r ** 2, one sum per
+    generator."""
     def objective(params, batch):
         x1, g, x2 = batch
         psi = learned.matrices(param, params)
@@ -124,15 +125,18 @@ def _plain_loss(model, param, penalty):
     return objective
 
 
-@pytest.mark.parametrize("group,kind,L", [(groups.cyclic(16), "free", 8), (groups.cyclic(16), "angles", 7),
+@pytest.mark.parametrize("group,kind,L", [(groups.cyclic(16), "free", 8),
+                                          (groups.cyclic(16), "angles", 7),
                                           (groups.dihedral(3), "free", 4)], ids=str)
 def test_loss_and_gradient_equal_the_plain_formula_bit_for_bit(group, kind, L):
     rng = np.random.default_rng(3)
     pairs = data.pairs(group, rng.normal(size=(32,) + group.shape), rng)
     param, model = getattr(learned, kind)(group, L), models.linear(group.shape, L)
     params = {**model.init(rng), **param.init(rng)}
-    fast_value, fast_grad = value_and_grad(lambda p: learned.loss(model, param, 0.7)(p, pairs))(params)
-    plain_value, plain_grad = value_and_grad(lambda p: _plain_loss(model, param, 0.7)(p, pairs))(params)
+    fast_value, fast_grad = value_and_grad(
+        lambda p: learned.loss(model, param, 0.7)(p, pairs))(params)
+    plain_value, plain_grad = value_and_grad(
+        lambda p: _plain_loss(model, param, 0.7)(p, pairs))(params)
     assert fast_value == plain_value and fast_value > 0
     assert all(np.array_equal(fast_grad[k], plain_grad[k]) for k in params)
 
