@@ -23,7 +23,8 @@ import numpy as np
 
 CHUNK = 16384  # elements per chunk: the chunks of the five arrays (x, g, M, V, scratch), 640 kB
 # in float64, stay in a core's L2 cache through the ten passes (unchunked, each pass reads and
-# writes the whole arrays again: on 2 x 156,800 float64 2-7x slower, measured interleaved)
+# writes the whole arrays again; on 2 x 156,800 float64, three interleaved runs: chunked 1.9,
+# 4.0, 1.9 ms, unchunked 9.6, 1.9, 7.2 ms, the reference adam_step 11.8 ms)
 
 
 def lean_adam():
