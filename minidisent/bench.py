@@ -5,9 +5,11 @@ Every row runs two ways of doing one thing, A and B, taking turns (A, B, A, B, .
 a change in the machine's load hits both alike, and prints the median seconds of each and
 their ratio A/B against its target (the README, "Performance: python -m minidisent.bench"):
   operator    op(Z, g) on a batch of 256: a per-sample Python loop / the vectorized call
-  step        one step of train.fit (loss + gradient + Adam) / numpy's BLAS alone doing the
-              same matrix products (the floor); / PyTorch doing the same step, if installed;
-              autograd's flattening adam / fit's in-place one; fit in float64 / in float32
+  step        one step of train.fit with the lean Adam (fast_adam; loss + gradient + update) /
+              numpy's BLAS alone doing the same matrix products (the floor); / PyTorch doing
+              the same step, if installed, with its default and with its fused Adam;
+              fit with the reference adam_step / with the lean one; autograd's flattening adam
+              / fit; fit in float64 / in float32
   threads     the linear and MLP steps with OMP_NUM_THREADS=2 / with 1 (fresh interpreters)
   main job    python -m minidisent end to end (and its peak memory), also with --full;
               each chapter, and their sum (the course from start to finish)
@@ -29,7 +31,7 @@ import numpy as np
 from autograd import value_and_grad
 from autograd.misc.optimizers import adam
 
-from . import _files, data, fast, groups, models, operators, train
+from . import _files, data, fast, fast_adam, groups, models, operators, train
 
 
 def x_shifts(size=28, count=5):
@@ -181,14 +183,15 @@ def blas_threads():
     return os.cpu_count()
 
 
-def torch_steps(op, params, pairs, steps, batch_size, step_size=1e-3):
-    """The same training step written in PyTorch (CPU, float64, from the same parameters and
-    batches, psi(g) as one gather through its index table, torch.optim.Adam).
-    Returns (run, first_loss): run() does `steps` steps."""
+def torch_steps(op, params, pairs, steps, batch_size, step_size=1e-3, fused=False):
+    """The same training step written in PyTorch (CPU, the parameters' float type, from the same
+    parameters and batches, psi(g) as one gather through its index table, torch.optim.Adam;
+    fused=True: its fused Adam, one compiled pass over every parameter).
+    Returns (run, first_loss): run() does `steps` steps and returns the weights (numpy)."""
     import torch
     torch.set_num_threads(blas_threads())
     weights = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
-    optimizer = torch.optim.Adam(weights.values(), lr=step_size)
+    optimizer = torch.optim.Adam(weights.values(), lr=step_size, fused=fused)
     order, L = op.group.order, op.latent_dim
     # (psi(g) z)[j] = z[index[g, j]]: psi applied to the coordinates 0..L-1 reads the table off
     index = op(np.tile(np.arange(L, dtype=float), (order, 1)), np.arange(order))
@@ -218,6 +221,7 @@ def torch_steps(op, params, pairs, steps, batch_size, step_size=1e-3):
             optimizer.zero_grad()
             loss(i).backward()
             optimizer.step()
+        return {k: w.detach().numpy() for k, w in weights.items()}
     with torch.no_grad():
         return run, float(loss(0))
 
@@ -229,23 +233,29 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
     floor = matmul_floor(dense_layers(kind, n, latent_dim, batch))
     single = ({k: v.astype(np.float32) for k, v in params.items()},  # fit keeps float32
               tuple(a.astype(np.float32) if a.dtype.kind == "f" else a for a in pairs))
+    lean = fast_adam.lean_adam()
     runs = {"fit": lambda: train.fit(objective, params, pairs, steps=steps, batch_size=batch,
-                                     step_size=1e-3),
+                                     step_size=1e-3, update=lean),
+            "reference adam": lambda: train.fit(objective, params, pairs, steps=steps,
+                                                batch_size=batch, step_size=1e-3),
             "BLAS": lambda: [floor() for _ in range(steps)],
             "autograd adam": lambda: adam_autograd(objective, params, pairs, steps, batch),
             "float32": lambda: train.fit(objective, *single, steps=steps, batch_size=batch,
-                                         step_size=1e-3)}
+                                         step_size=1e-3, update=lean)}
     torch_note = "PyTorch not installed: column skipped" if with_torch else "PyTorch column skipped"
     if with_torch:
         try:
             runs["PyTorch"], first = torch_steps(op, params, pairs, steps, batch)
+            runs["PyTorch fused"], first_fused = torch_steps(op, params, pairs, steps, batch,
+                                                             fused=True)
         except ImportError:
             pass
         else:
             rows = batch_rows(len(pairs[0]), batch, steps)
             ours = objective(params, tuple(a[rows[0]] for a in pairs))
-            if not abs(first - ours) <= 1e-9 * abs(ours):
-                raise AssertionError(f"PyTorch's loss {first} differs from ours {ours}")
+            for theirs in (first, first_fused):
+                if not abs(theirs - ours) <= 1e-9 * abs(ours):
+                    raise AssertionError(f"PyTorch's loss {theirs} differs from ours {ours}")
             torch_note = "same first loss as fit (checked)"
     t = dict(zip(runs, (s / steps for s in interleaved(list(runs.values()), repeats))))
     sizes, pairs_per_s = f"L={latent_dim} B={batch}", batch / t["fit"]
@@ -254,6 +264,9 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
         note += f" (target >= 10,000: {'yes' if pairs_per_s >= 10_000 else 'NO'})"
     out = [row(f"{kind} step / BLAS floor", sizes, ("fit", t["fit"]), ("BLAS", t["BLAS"]),
                ("<=", 1.5) if kind == "linear" else None, note),
+           row(f"{kind} step: reference / lean Adam", sizes,
+               ("reference", t["reference adam"]), ("lean", t["fit"]),
+               note="train.adam_step (autograd's adam bit for bit) / fast_adam.lean_adam"),
            row(f"{kind} step: autograd adam / fit", sizes, ("autograd adam", t["autograd adam"]),
                ("fit", t["fit"]), note="flattens and allocates every step"),
            row(f"{kind} step: float64 / float32", sizes, ("float64", t["fit"]),
@@ -263,6 +276,10 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
         out.append(row(f"{kind} step / PyTorch step", sizes, ("fit", t["fit"]),
                        ("PyTorch", t["PyTorch"]), ("<=", 1.0),
                        f"{torch_note}; PyTorch / BLAS = {t['PyTorch'] / t['BLAS']:.2f}"))
+        out.append(row(f"{kind} step / PyTorch fused Adam", sizes, ("fit", t["fit"]),
+                       ("fused", t["PyTorch fused"]), ("<=", 1.0),
+                       f"fused=True; fused / BLAS = {t['PyTorch fused'] / t['BLAS']:.2f}; "
+                       f"reference Adam / fused = {t['reference adam'] / t['PyTorch fused']:.2f}"))
     else:
         out.append(row(f"{kind} step / PyTorch step", sizes, ("fit", t["fit"]), note=torch_note))
     return out
@@ -271,19 +288,21 @@ def step_rows(kind, latent_dim, batch=64, steps=20, repeats=7, count=512, with_t
 def fit_step_seconds(kind, latent_dim, batch=64, steps=20, repeats=3):
     """Median wall seconds of one train.fit step (the thread rows run it in fresh interpreters)."""
     model, op, objective, params, pairs = step_task(kind, latent_dim)
-    fit = lambda: train.fit(objective, params, pairs, steps=steps, batch_size=batch)  # noqa: E731
+    fit = lambda: train.fit(objective, params, pairs, steps=steps, batch_size=batch,  # noqa: E731
+                            update=fast_adam.lean_adam())
     return interleaved([fit], repeats)[0] / steps
 
 
 def thread_rows(kinds=("linear", "mlp"), latent_dim=200, repeats=3, steps=20):
     """The step with OMP_NUM_THREADS=2 / =1, each in a fresh interpreter (BLAS reads the
     setting once, when numpy is imported); always wall time, as threads share it."""
-    code = f"from minidisent import bench; print(bench.fit_step_seconds(%r, {latent_dim}, steps={steps}))"
+    code = ("from minidisent import bench; "
+            f"print(bench.fit_step_seconds(%r, {latent_dim}, steps={steps}))")
     rows = []
     for kind in kinds:
         def run(threads):
-            env = dict(os.environ, **{v: str(threads) for v in
-                                      ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
+            names = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+            env = dict(os.environ, **{v: str(threads) for v in names})
             return float(run_child([sys.executable, "-c", code % kind], env=env))
         seconds = {1: [], 2: []}
         for _ in range(repeats):
@@ -292,7 +311,8 @@ def thread_rows(kinds=("linear", "mlp"), latent_dim=200, repeats=3, steps=20):
         one, two = (float(np.median(seconds[t])) for t in (1, 2))
         rows.append(row(f"{kind} step: 2 / 1 BLAS threads", f"L={latent_dim} B=64",
                         ("2 threads", two), ("1 thread", one),
-                        note=f"load average {os.getloadavg()[0]:.1f} (README: set OMP_NUM_THREADS=1)"))
+                        note=f"load average {os.getloadavg()[0]:.1f} "
+                             "(README: set OMP_NUM_THREADS=1)"))
     return rows
 
 
@@ -321,17 +341,20 @@ def main_job_row(full=False):
     peak_mb = float(out)
     r = row("python -m minidisent" + (" --full" if full else ""), "end to end", timed(seconds, cpu),
             target=("<", 60 if full else 15),
-            note=f"cpu {cpu:.1f} s, wall {seconds:.1f} s; peak memory {peak_mb:.0f} MB (target < 500)")
+            note=f"cpu {cpu:.1f} s, wall {seconds:.1f} s; "
+                 f"peak memory {peak_mb:.0f} MB (target < 500)")
     r["met"] = r["met"] and peak_mb < 500
     return r
 
 
 def chapter_rows(folder=None):
     """Each chapters/*.ipynb executed once in a fresh kernel (nbclient), in its own folder."""
-    folder = folder or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "chapters")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    folder = folder or os.path.join(root, "chapters")
     paths = sorted(glob.glob(os.path.join(folder, "*.ipynb")))
     if not paths:
-        return [row("chapters", "none found", ("wall", float("nan")), note=f"no {folder}/*.ipynb yet")]
+        return [row("chapters", "none found", ("wall", float("nan")),
+                    note=f"no {folder}/*.ipynb yet")]
     import nbclient
     import nbformat
     rows = []
@@ -353,7 +376,8 @@ def chapter_rows(folder=None):
         r["met"] = r["met"] and not failure
         rows.append(r)
     total = sum(r["a"][1] for r in rows)
-    rows.append(row("all chapters", f"{len(rows)} chapters", (rows[0]["a"][0], total), target=("<", 120),
+    rows.append(row("all chapters", f"{len(rows)} chapters", (rows[0]["a"][0], total),
+                    target=("<", 120),
                     note="the course from start to finish"))
     return rows
 
@@ -364,7 +388,8 @@ def _seconds(s):
 
 def table(rows):
     """The rows as a fixed-width text table."""
-    head = (f"{'row':<38} {'sizes':<13} {'A':>24} {'B':>20} {'A/B':>7} {'target':>7} {'met':>4}  note")
+    head = (f"{'row':<38} {'sizes':<13} {'A':>24} {'B':>20} {'A/B':>7} {'target':>7} "
+            f"{'met':>4}  note")
     lines = [head, "-" * len(head)]
     for r in rows:
         a = f"{r['a'][0]} {_seconds(r['a'][1])}"
@@ -372,7 +397,8 @@ def table(rows):
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else ""
         target = f"{r['target'][0]} {r['target'][1]:g}" if r["target"] else ""
         met = "" if r["met"] is None else ("yes" if r["met"] else "NO")
-        lines.append(f"{r['what']:<38} {r['sizes']:<13} {a:>24} {b:>20} {ratio:>7} {target:>7} {met:>4}  {r['note']}")
+        lines.append(f"{r['what']:<38} {r['sizes']:<13} {a:>24} {b:>20} {ratio:>7} "
+                     f"{target:>7} {met:>4}  {r['note']}")
     return "\n".join(lines)
 
 
@@ -382,7 +408,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true",
                         help="fewer repeats; no main job, no chapters (under a minute)")
     parser.add_argument("--chapters", action="store_true",
-                        help="only the main job (default and --full) and the chapters (about 3 minutes)")
+                        help="only the main job (default and --full) and the chapters "
+                             "(about 3 minutes)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                         help="wall (default) or cpu: this process's CPU time, for a shared "
                              "machine (the thread rows stay wall time; the main job and the "

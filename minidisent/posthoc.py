@@ -20,9 +20,6 @@ from autograd.misc.optimizers import adam
 
 from . import _checks, characters, data, metrics, operators
 
-# Moved to characters (a notion of group theory); kept here until learned.py imports it there.
-generator_words = characters.generator_words
-
 
 def matrix_operator(group, maps, name="matrices"):
     """An Operator applying one matrix per element, maps (|G|, L, L):

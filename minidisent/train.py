@@ -78,8 +78,9 @@ PATIENCE = 10    # ... for PATIENCE steps in a row: a run that diverges without 
 
 
 def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, decay=1.0,
-        seed=0, progress=False):
-    """Minimise objective(params, batch, rng) with Adam.
+        seed=0, progress=False, update=None):
+    """Minimise objective(params, batch, rng) with Adam (update: adam_step, or an update with its
+    signature such as fast_adam.lean_adam()).
 
     data       tuple of arrays with one common first length N, e.g. (x1, g, x2)
     batch      the same tuple restricted to batch_size rows (a fresh shuffle each epoch)
@@ -103,7 +104,7 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     loss_and_grad = getattr(objective, "value_and_grad", None) or value_and_grad(objective)
     stages = 1 if decay == 1 else 10
     ends = np.linspace(0, steps, stages + 1).astype(int)
-    above = 0
+    above, update = 0, adam_step if update is None else update
     for stage in range(stages):
         rate = step_size * decay ** (stage / max(1, stages - 1))
         moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in params.items()}
@@ -120,7 +121,7 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
             if progress and (step + 1) % max(1, steps // 10) == 0:
                 print(f"step {step + 1:6d}/{steps}  loss {value:.3e}", file=sys.stderr, flush=True)
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                adam_step(params, grad, moments, i, rate)
+                update(params, grad, moments, i, rate)
     if not all(np.all(np.isfinite(v)) for v in params.values()):
         _diverged(None, steps - 1, step_size, data)
     return params, history

@@ -108,7 +108,9 @@ def test_operator_and_step_rows_have_the_table_structure():
                                                                            bool) for r in rows)
     for kind in ("linear", "mlp"):
         steps = bench.step_rows(kind, 10, batch=4, steps=2, repeats=1, count=16, with_torch=False)
-        assert [r["what"].split(" ")[1] for r in steps] == ["step", "step:", "step:", "step"]
+        words = ["step", "step:", "step:", "step:", "step"]
+        assert [r["what"].split(" ")[1] for r in steps] == words
+        assert steps[1]["a"][0] == "reference" and steps[1]["b"][0] == "lean"
         assert steps[0]["b"][0] == "BLAS" and steps[0]["note"].endswith("pairs/s")
         assert steps[-1]["b"] is None and "skipped" in steps[-1]["note"]
     text = bench.table(rows + steps)
@@ -117,17 +119,27 @@ def test_operator_and_step_rows_have_the_table_structure():
 
 
 def test_torch_step_computes_our_loss_or_the_column_is_skipped():
+    """With PyTorch installed: its default and fused Adam steps start at our loss, train, and
+    the table has both columns; without it, the column says so."""
+    rows = bench.step_rows("linear", 10, batch=4, steps=1, repeats=1, count=16)
     try:
-        import torch  # noqa: F401
+        import torch
     except ImportError:
-        rows = bench.step_rows("linear", 10, batch=4, steps=1, repeats=1, count=16)
         assert "not installed" in rows[-1]["note"] and rows[-1]["b"] is None
         return
+    assert [r["b"][0] for r in rows[-2:]] == ["PyTorch", "fused"]
+    assert all(r["target"] == ("<=", 1.0) and r["ratio"] > 0 for r in rows[-2:])
     model, op, objective, params, pairs = bench.step_task("mlp", 10, count=16, hidden=(6,))
-    run, first = bench.torch_steps(op, params, pairs, steps=2, batch_size=4)
-    rows = train.batches(16, 4, 2, np.random.default_rng(0))
-    assert np.isclose(first, objective(params, tuple(a[rows[0]] for a in pairs)), rtol=1e-12)
-    run()
+    rows = bench.batch_rows(16, 4, 2)
+    ours = objective(params, tuple(a[rows[0]] for a in pairs))
+    ours_fit, _ = train.fit(objective, params, pairs, steps=2, batch_size=4, step_size=1e-3)
+    for fused in (False, True):
+        run, first = bench.torch_steps(op, params, pairs, steps=2, batch_size=4, fused=fused)
+        assert np.isclose(first, ours, rtol=1e-12)
+        theirs = run()  # two Adam steps on the same batches as fit's: the same weights
+        for k in params:
+            assert not np.array_equal(theirs[k], params[k])
+            np.testing.assert_allclose(theirs[k], ours_fit[k], rtol=0, atol=1e-12)
 
 
 def test_row_checks_the_target_on_the_ratio_or_on_the_seconds():
