@@ -334,7 +334,14 @@ def replace_together(contents, what="path"):
 def exit_on_sigterm():
     """In a command-line entry point: SIGTERM raises SystemExit (status 143, as a shell
     reports a TERM) instead of ending the process at once, so that `finally` blocks run:
-    temporary files are removed, child processes stopped."""
+    temporary files are removed, child processes stopped. Python drops an exception raised
+    where it cannot propagate (inside a weakref callback or a __del__: "Exception ignored
+    in ..."), and the process would go on; so each TERM also sends itself another one 2 s
+    later, which ends the process if the first was dropped (and is held, like the first, while
+    a set of files is being replaced)."""
     def stop(number, frame):
+        again = threading.Timer(2.0, os.kill, (os.getpid(), number))
+        again.daemon = True
+        again.start()
         raise SystemExit(128 + number)
     signal.signal(signal.SIGTERM, stop)
