@@ -137,21 +137,7 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
     _checks.nonnegative("reconstruction", reconstruction)
     _checks.nonnegative("consistency", consistency)
 
-    def objective(params, batch, rng=None):
-        x1, alpha, x2 = batch
-        z1 = model.encode(params, x1)
-        z2 = op.apply(z1, alpha)
-        if reconstruction:
-            decoded_x1, decoded_x2 = train.decode_pair(model, params, z1, z2)
-        else:
-            decoded_x2 = model.decode(params, z2)
-        loss = np.sum((decoded_x2 - x2) ** 2)
-        if reconstruction:
-            loss = loss + reconstruction * np.sum((decoded_x1 - x1) ** 2)
-        if consistency:
-            loss = loss + consistency * np.sum((model.encode(params, x2) - z2) ** 2)
-        return loss / x1.shape[0]
-
+    objective = train.pair_loss(model, op, reconstruction, consistency)  # its g: the angles
     objective.check = lambda params, data: (check_params(model, params, exact=False),
                                             check_pairs("data", data, model.shape))
     objective.value_and_grad = fast.value_and_grad_of(objective)

@@ -31,7 +31,17 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
     _checks.model_and_operator(model, op)
     _checks.nonnegative("reconstruction", reconstruction)
     _checks.nonnegative("consistency", consistency)
+    objective = pair_loss(model, op, reconstruction, consistency)
+    objective.check = lambda params, data: (check_params(model, params, exact=False),
+                                            _checks.pairs("data", data, model.shape,
+                                                          op.group.order))
+    return objective
 
+
+def pair_loss(model, op, reconstruction, consistency):
+    """supervised_loss's objective without its door checks, for any operator whose
+    op.apply(Z, g) takes what the pairs hold as g (group elements here; float angles in
+    angle_operators.supervised_loss)."""
     def objective(params, batch, rng=None):
         x1, g, x2 = batch
         z1 = model.encode(params, x1)
@@ -46,10 +56,6 @@ def supervised_loss(model, op, reconstruction=1.0, consistency=0.0):
         if consistency:
             loss = loss + consistency * np.sum((model.encode(params, x2) - z2) ** 2)
         return loss / x1.shape[0]
-
-    objective.check = lambda params, data: (check_params(model, params, exact=False),
-                                            _checks.pairs("data", data, model.shape,
-                                                          op.group.order))
     return objective
 
 
