@@ -57,7 +57,7 @@ def best_copies(spectrum, irreps, latent_dim):
 def allocation_matrices(group, copies, latent_dim):
     """psi (|G|, L, L) real block-diagonal: copies[f] entries chi_f(g) = ±1 per self-dual f,
     copies[f] rotation blocks by the angle of chi_f(g) per pair f ~ -f, then identities."""
-    chi = representations.characters(group)
+    chi = representations.abelian_characters(group)
     blocks = []
     for f, g, w in _real_irreps(group):
         for _ in range(int(copies[f])):

@@ -151,10 +151,10 @@ def fit_operator(family, pairs, penalty=1.0, restarts=3, seed=0, steps=1000, ste
 
 
 def irreducible_characters(group):
-    """(irreps, |G|): representations.characters for abelian groups, else
+    """(irreps, |G|): representations.abelian_characters for abelian groups, else
     characters.character_table."""
     if group.factors is not None:
-        return representations.characters(group)
+        return representations.abelian_characters(group)
     return characters.by_element(characters.character_table(group))
 
 
