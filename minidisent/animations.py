@@ -65,11 +65,11 @@ def _animate(fig, frame, frames):
 
 def _check_runs(runs):
     if not isinstance(runs, dict) or not runs:
-        raise TypeError(f"runs: expected a non-empty dict label -> recipes.Run, "
+        raise TypeError(f"runs: expected a non-empty dict label -> recipes.Trained, "
                         f"got {type(runs).__name__}")
     for label, r in runs.items():
         if not all(hasattr(r, name) for name in ("model", "params", "op")):
-            raise TypeError(f"runs[{label!r}]: expected a recipes.Run (model, params, op), "
+            raise TypeError(f"runs[{label!r}]: expected a recipes.Trained (model, params, op), "
                             f"got {type(r).__name__}")
     return list(runs.items())
 
@@ -100,7 +100,7 @@ def _elements(elements, group):
 
 
 def orbit_codes(runs, x, typical, elements=None):
-    """The orbit of a symmetric 1D signal x (n,) and, for each run (dict label -> recipes.Run
+    """The orbit of a symmetric 1D signal x (n,) and, for each run (dict label -> recipes.Trained
     on the same group), the trail of its code's latent dims 0-1, encode(g·x)[:2], for each g
     of elements (default every element; for Z_n, range(n // |H|) covers the orbit once).
     typical: dict label -> the run's typical code radius (the dotted circle, e.g.

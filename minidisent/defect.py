@@ -259,7 +259,7 @@ def probe_path(group, X, seed=0):
 
 
 def probe_curves(runs, X, eps=EPS, seed=0):
-    """The defect probe of each trained run (recipes.Run tuples keyed by a label) along
+    """The defect probe of each trained run (recipes.Trained tuples keyed by a label) along
     probe_path(group, X, seed). Returns a dict: eps (E,), x_sym, h, v, and per label
     ratio (E,), radius (E,) and typical, the median code radius ‖f_E(x)‖ over the images
     of X with a trivial stabilizer."""
@@ -279,7 +279,7 @@ def probe_curves(runs, X, eps=EPS, seed=0):
 def stabilizer_table(runs, group, X):
     """Text table of the x2 error on every pair (x, g, g·x) of the images X, one column per
     stabilizer size (metrics.by_stabilizer; 1 = generic), for each run of `runs`
-    {label: recipes.Run}, with the equivariance error and a first row holding
+    {label: recipes.Trained}, with the equivariance error and a first row holding
     orbit_lower_bound of each class (the disentangled operator's floor). Errors
     below 1e-6 print as "<1e-6" (their digits depend on the machine's summation order)."""
     def cell(e):

@@ -120,7 +120,7 @@ def train_models(group, X_train, X_test, latent_dim, kinds=("linear", "mlp"),
     with no operator stops at recipes.FLOOR_STEPS[kind] if that is fewer (its error has
     settled), while the disentangled one trains the full run, like the shift model: chapter
     10 measures how its code collapses near symmetric digits, which takes longer to show.
-    Returns {(kind, operator): recipes.Run}."""
+    Returns {(kind, operator): recipes.Trained}."""
     rng = np.random.default_rng(seed)
     train_pairs, test_pairs = data.pairs(group, X_train, rng), data.pairs(group, X_test, rng)
     return {(kind, op): recipes.run(kind, op, group, train_pairs, test_pairs,

@@ -16,7 +16,7 @@ def fourier_basis(group, latent_dim):
     """Unitary F (L, L), L = |G|·d: the code c = F z has block f = chi_f · z / sqrt|G|
     (the Fourier coefficient of frequency f along the block axis), F = kron(chi / sqrt|G|, I_d)."""
     _checks.latent(group, latent_dim, regular=True)
-    chi = representations.characters(group)
+    chi = representations.abelian_characters(group)
     return np.kron(chi / np.sqrt(group.order), np.eye(latent_dim // group.order))
 
 
@@ -25,7 +25,7 @@ def fourier(group, latent_dim):
     (|G|, d) blocks indexed by frequency f, and psi(g) multiplies block f by
     chi_f(g) = exp(2*pi*i f·m/n). Only for abelian groups (cyclic, translations, rotations)."""
     _checks.latent(group, latent_dim, regular=True)
-    chi = representations.characters(group)  # (f, g); raises for non-abelian groups
+    chi = representations.abelian_characters(group)  # (f, g); raises for non-abelian groups
     multipliers = np.repeat(chi.T, latent_dim // group.order, axis=1)  # (g, L)
     return Operator("fourier", group, latent_dim, lambda Z, g: Z * multipliers[g])
 
@@ -35,7 +35,7 @@ def _real_slots(group):
     one slot (chi_f real: f self-dual) or two slots (Re, Im) of the pair f, -f.
     Returns (rows (|G|, |G|) of the orthogonal basis, frequency of each slot, partner slot,
     sign: -1 on Re slots, +1 on Im slots, 0 on self-dual slots)."""
-    chi, conj_of = representations.characters(group), representations.dual(group)
+    chi, conj_of = representations.abelian_characters(group), representations.dual(group)
     rows, freq, partner, sign = [], [], [], []
     for f in range(group.order):
         s = len(rows)

@@ -9,6 +9,7 @@ psi(g[b]) Z[b]. It is a homomorphism, psi(g) psi(h) = psi(g∘h) and psi(0) = I.
 - disentangled   one 2x2 rotation by 2π m_i / n_i per cyclic factor, on latent dims
                  (0, 1), (2, 3), ...; every other dimension is left alone.
 - identity       psi(g) = I: an autoencoder with no operator.
+- from_matrices  any given matrices psi(g), one per element (fitted or learned ones).
 The Fourier forms of the shift operator are in fourier.py, a faster gradient in fast.py.
 """
 import autograd.numpy as np
@@ -101,6 +102,17 @@ def identity(group, latent_dim):
     """psi(g) = I for every g: an autoencoder with no operator."""
     _checks.latent(group, latent_dim)
     return Operator("identity", group, latent_dim, lambda Z, g: Z)
+
+
+def from_matrices(group, maps, name="matrices"):
+    """The operator applying one matrix per element, maps (|G|, L, L):
+    op(Z, g)[b] = maps[g[b]] @ Z[b], differentiable in Z; the matrices are kept as op.maps."""
+    maps = np.asarray(maps, dtype=float)
+    if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
+        raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
+    op = Operator(name, group, maps.shape[1], lambda Z, g: np.einsum("bij,bj->bi", maps[g], Z))
+    op.maps = maps
+    return op
 
 
 OPERATORS = {"shift": shift, "stacked_shift": stacked_shift, "disentangled": disentangled,

@@ -137,7 +137,7 @@ def _label(result):
 
 def error_bars(results, ax=None, title=None, figsize=(7, 3)):
     """Held-out relative prediction error of x2, generic vs symmetric signals, one pair of
-    bars per recipes.Run; log scale when the errors span over 2 decades."""
+    bars per recipes.Trained; log scale when the errors span over 2 decades."""
     fig, ax = _axes(ax, figsize)
     where = np.arange(len(results))
     parts = ("generic", "symmetric")
@@ -159,7 +159,7 @@ def error_bars(results, ax=None, title=None, figsize=(7, 3)):
 
 
 def histories(results, ax=None, title=None, figsize=(6, 3)):
-    """Training loss per step of each recipes.Run (log scale)."""
+    """Training loss per step of each recipes.Trained (log scale)."""
     fig, ax = _axes(ax, figsize)
     for r in results:
         ax.plot(np.arange(1, len(r.history) + 1), r.history, label=_label(r))

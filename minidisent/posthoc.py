@@ -21,18 +21,6 @@ from autograd.misc.optimizers import adam
 from . import _checks, characters, data, metrics, operators
 
 
-def matrix_operator(group, maps, name="matrices"):
-    """An Operator applying one matrix per element, maps (|G|, L, L):
-    op(Z, g)[b] = maps[g[b]] @ Z[b]. The matrices are kept as op.maps."""
-    maps = np.asarray(maps, dtype=float)
-    if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
-        raise ValueError(f"maps: expected shape ({group.order}, L, L), got {maps.shape}")
-    op = operators.Operator(name, group, maps.shape[1],
-                            lambda Z, g: np.einsum("bij,bj->bi", maps[g], Z))
-    op.maps = maps
-    return op
-
-
 def _codes(z1, z2):
     for name, z in (("z1", z1), ("z2", z2)):
         if not isinstance(z, np.ndarray) or z.ndim != 2 or not np.all(np.isfinite(z)):
@@ -53,7 +41,7 @@ def linear_fit(group, z1, g, z2):
                          f"{missing[:5].tolist()}")
     maps = np.stack([np.linalg.lstsq(z1[g == e], z2[g == e], rcond=None)[0].T
                       for e in range(group.order)])  # (|G|, L, L)
-    return matrix_operator(group, maps, "per-element linear fit")
+    return operators.from_matrices(group, maps, "per-element linear fit")
 
 
 def _orthonormal(A):
@@ -130,7 +118,7 @@ def plane_fit(group, z1, g, z2, steps=100, refine=1, max_pairs=2048, seed=0):
     eye = np.eye(L)
     maps = np.stack([_plane_apply(U, np.tile(angles[h], (L, 1)), eye).T
                      for h in range(group.order)])
-    op = matrix_operator(group, maps, "rotation-plane fit")
+    op = operators.from_matrices(group, maps, "rotation-plane fit")
     op.frequencies, op.plane = freqs, U
     return op
 
@@ -183,7 +171,8 @@ def posthoc(model, params, group, train_pairs, test_pairs, seed=0):
         out[name] = dict(op=op, homomorphism=homomorphism_error(group, op.maps),
                          **metrics.by_symmetry(model, params, op, test_pairs))
         if name == "linear":  # the same maps rebuilt from the generators' maps only
-            rebuilt = matrix_operator(group, composed(group, op.maps), "composed linear fit")
+            rebuilt = operators.from_matrices(group, composed(group, op.maps),
+                                              "composed linear fit")
             rebuilt_errors = metrics.by_symmetry(model, params, rebuilt, test_pairs)
             out[name]["composed"] = rebuilt_errors["prediction"]
     return out

@@ -53,8 +53,8 @@ def build(kind, operator, group, latent_dim, hidden=(64,), gain=0.1):
     return model, fast.accelerate(op)
 
 
-Run = namedtuple("Run", "kind operator model op params history seconds errors")
-Run.__doc__ = """One trained model: kind ("linear" or "mlp"), operator name, model, op, params,
+Trained = namedtuple("Trained", "kind operator model op params history seconds errors")
+Trained.__doc__ = """One trained model: kind ("linear" or "mlp"), operator name, model, op, params,
 history (loss per step), seconds of training, errors (metrics.by_symmetry on the test pairs)."""
 
 
@@ -62,7 +62,7 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
         consistency=0.0, progress=False, reconstruction=1.0, model_options=None, whiten=False,
         **overrides):
     """Train one model on train_pairs and score it on test_pairs; `model_options` (e.g.
-    dict(gain=1.0)) go to build, `overrides` to train.fit. Returns a Run.
+    dict(gain=1.0)) go to build, `overrides` to train.fit. Returns a Trained tuple.
     whiten (linear models only): train on the pairs (W x1, g, W x2), W = C_G^{-1/2} of
     closed_form.whitening (it commutes with the group, so these are pairs of the same task),
     then fold W into the encoder and W^{-1} into the decoder: the returned params act on the
@@ -93,10 +93,10 @@ def run(kind, operator, group, train_pairs, test_pairs, latent_dim=None, seed=0,
 
 
 def scored(kind, operator, model, op, params, history, seconds, test_pairs):
-    """A Run of a model trained elsewhere (chapters 02 and 05 train theirs in a visible cell),
-    scored like run's: metrics.by_symmetry on test_pairs."""
-    return Run(kind, operator, model, op, params, history, seconds,
-               metrics.by_symmetry(model, params, op, test_pairs))
+    """The Trained tuple of a model trained elsewhere (chapters 02 and 05 train theirs in a
+    visible cell), scored like run's: metrics.by_symmetry on test_pairs."""
+    return Trained(kind, operator, model, op, params, history, seconds,
+                   metrics.by_symmetry(model, params, op, test_pairs))
 
 
 def fit_whitened(group, objective, params, pairs, target=None, rounds=1, **settings):

@@ -18,8 +18,7 @@ out of scope here.
 """
 import numpy as np
 
-from . import _checks
-from . import characters as _characters  # the module; `characters` below is this module's function
+from . import _checks, characters
 from .groups import Group
 
 
@@ -40,10 +39,10 @@ def _abelian(group, what):
     return group.coordinates(np.arange(group.order))  # (|G|, k)
 
 
-def characters(group):
+def abelian_characters(group):
     """chi (|G|, |G|) complex: chi[f, g] = chi_f(g), irreps f and elements g both indexed
     in the mixed radix of group.factors. Row 0 is the trivial irrep."""
-    m = _abelian(group, "characters")
+    m = _abelian(group, "abelian_characters")
     n = np.array(group.factors)
     chi = np.empty((group.order, group.order), dtype=complex)
     for rows in _checks.chunks(np.arange(group.order), group.order * len(n)):  # (rows, |G|, k)
@@ -89,8 +88,8 @@ def operator_character(op):
 def _table(group, table):
     _group(group)
     if table is None:  # non-abelian groups: the table computed from group.table (Burnside)
-        return characters(group) if group.factors is not None else \
-            _characters.by_element(_characters.character_table(group))
+        return abelian_characters(group) if group.factors is not None else \
+            characters.by_element(characters.character_table(group))
     table = np.asarray(table, dtype=complex)
     if table.ndim != 2 or table.shape[1] != group.order:
         raise ValueError(f"table: expected characters (irreps, {group.order}) of {group.name}, "
@@ -105,7 +104,7 @@ def _table(group, table):
 def multiplicities(group, character=None, table=None):
     """int (r,): how often each irrep occurs in a representation of `group` with the given
     character (|G|,) (default: the pixel representation). table (r, |G|) holds the irreducible
-    characters; default characters(group) for abelian groups, else the rows of
+    characters; default abelian_characters(group) for abelian groups, else the rows of
     characters.character_table(group) (trivial first, then by dimension)."""
     table = _table(group, table)
     character = pixel_character(group) if character is None else np.asarray(character)
@@ -142,7 +141,7 @@ def isotypic_bases(group, matrices=None):
     (N, m_f), with bases[dual[f]] == conj(bases[f]) and real bases for self-dual f.
     matrices (|G|, N, N): an orthogonal representation (e.g. stacked op.matrix(g)); default the
     pixel representation, where P_f applied to one pixel per orbit gives the whole basis."""
-    chi, conj_of = characters(group), dual(group)
+    chi, conj_of = abelian_characters(group), dual(group)
     if matrices is None:
         columns = _pixel_columns(group, chi)
     else:
@@ -296,5 +295,5 @@ def shift_latent_dim(group):
     is a permutation representation contained once in the regular one)."""
     m = multiplicities(group)
     dims = (np.ones(len(m), int) if group.factors is not None
-            else _characters.character_table(group).dims)
+            else characters.character_table(group).dims)
     return group.order * int(np.max(-(-m // dims)))

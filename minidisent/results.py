@@ -38,7 +38,7 @@ def results(datasets=("1D shifts",), seed=0, progress=None, quick=False, whiten=
     recipes.WHITENED; False: TABLE_SETTINGS like the others).
     Whitening reweights the loss, which leaves an exact solution exact but moves an inexact
     optimum, so only the exact model (linear + shift) is whitened. Returns {dataset: Entry}:
-    Entry.models maps (kind, operator) to a recipes.Run, Entry.vae maps "vae" / "beta-vae" to
+    Entry.models maps (kind, operator) to a recipes.Trained, Entry.vae maps "vae" / "beta-vae" to
     the posthoc.posthoc dict with the trained "model" and "params" added."""
     unknown = [d for d in datasets if d not in DATASETS]
     if unknown or not datasets:
@@ -74,7 +74,8 @@ def train_model(kind, operator, task, seed=0, whiten=False, quick=False, longer=
     """One supervised model of the table on task = (group, train_pairs, test_pairs):
     recipes.run with `settings`, latent consistency CONSISTENCY and the latent
     representations.shift_latent_dim(group); `longer` multiplies its steps (claims.floors_settled
-    trains the models that stop at recipes.FLOOR_STEPS three times as long). Returns a Run."""
+    trains the models that stop at recipes.FLOOR_STEPS three times as long).
+    Returns a recipes.Trained."""
     group, train_pairs, test_pairs = task
     fit = settings(kind, operator, whiten, quick)
     return recipes.run(kind, operator, group, train_pairs, test_pairs, seed=seed, whiten=whiten,

@@ -45,11 +45,11 @@ def homomorphism_error(group, maps):
 def blocks(group, maps, seed=0):
     """Simultaneous diagonalisation of maps (|G|, a, a) of an abelian group: V from the
     eigenvectors of a random combination Σ_g c_g maps[g]. Returns (frequency int (a,), the
-    irrep f (representations.characters order) each column of V carries; strength (a,),
+    irrep f (representations.abelian_characters order) each column of V carries; strength (a,),
     |1/|G| Σ_g conj(χ_f(g)) d(g)| for its diagonal entries d(g) (1 for an exact character,
     0 for a direction the maps send to 0); residual, the off-diagonal share Σ|offdiag|²/Σ|D|²
     of D(g) = V⁻¹ maps[g] V)."""
-    chi = representations.characters(group)  # raises for a non-abelian group
+    chi = representations.abelian_characters(group)  # raises for a non-abelian group
     maps = onp.asarray(maps)
     if maps.ndim != 3 or maps.shape[0] != group.order or maps.shape[1] != maps.shape[2]:
         raise ValueError(f"maps: expected shape ({group.order}, a, a), got {maps.shape}")

@@ -115,7 +115,7 @@ def test_run_weak_refuses_a_non_commutative_group_before_training():
 
 
 def test_a_claim_reads_the_run_it_is_given_and_trains_none():
-    fake = recipes.Run(*[None] * len(recipes.Run._fields))._replace(
+    fake = recipes.Trained(*[None] * len(recipes.Trained._fields))._replace(
         errors={k: {"generic": 2e-7, "symmetric": 5e-7} for k in ("prediction", "equivariance")})
     c = claims.shift_linear_z16(0, run=fake)  # trains nothing: returns at once
     assert c.value == 5e-7 and c.holds

@@ -138,7 +138,7 @@ def test_orbit_spread_and_per_image_against_direct_computations():
     assert abs(spread[0] - np.sum((X[0] - mean) ** 2) / np.sum(X[0] ** 2)) < 1e-12
     assert abs(spread[2] - defect.orbit_lower_bound(G, X[2:])[0][0]) < 1e-12  # the defect's floor
     model, op = models.linear((8, 8), 8), operators.disentangled(G, 8)
-    run = recipes.Run("linear", "disentangled", model, op, model.init(rng), None, 0.0, None)
+    run = recipes.Trained("linear", "disentangled", model, op, model.init(rng), None, 0.0, None)
     error, radius = digits.per_image(run, X)
     for b in range(3):
         assert abs(error[b] - metrics.prediction_error(model, run.params, op,

@@ -66,7 +66,23 @@ def test_gradients(op):
     check_grads(lambda Z: op(Z, g), modes=["rev"], order=2)(Z)
 
 
+def test_from_matrices_applies_one_matrix_per_element():
+    group = groups.dihedral(3)  # order 8, not commutative
+    shift = operators.shift(group, 8)
+    maps = np.stack([shift.matrix(g) for g in range(8)])  # (|G|, L, L)
+    op = operators.from_matrices(group, maps, "shift matrices")
+    rng = np.random.default_rng(2)
+    Z, g = rng.normal(size=(16, 8)), rng.integers(0, 8, 16)
+    np.testing.assert_allclose(op(Z, g), shift(Z, g), atol=1e-12)
+    assert op.name == "shift matrices" and op.latent_dim == 8 and op.maps.shape == (8, 8, 8)
+    check_grads(lambda Z: op(Z, g), modes=["rev"], order=2)(Z)
+
+
 @pytest.mark.parametrize("call, error, words", [
+    (lambda: operators.from_matrices(groups.cyclic(4), np.zeros((3, 2, 2))), ValueError,
+     "maps: expected shape (4, L, L), got (3, 2, 2)"),
+    (lambda: operators.from_matrices(groups.cyclic(4), np.zeros((4, 2, 3))), ValueError,
+     "maps: expected shape (4, L, L)"),
     (lambda: operators.shift(groups.cyclic(4), 6), ValueError, "multiple of |G| = 4"),
     (lambda: operators.shift(groups.cyclic(4), 0), ValueError, "latent_dim"),
     (lambda: operators.disentangled(groups.dihedral(3), 8), ValueError, "not commutative"),

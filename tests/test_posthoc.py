@@ -117,8 +117,6 @@ def test_linear_fit_recovers_planted_maps_and_homomorphism_error():
         posthoc.linear_fit(group, z1[:3], g[:3], z2[:3])  # no pairs for elements 3, 4
     with pytest.raises(ValueError, match="maps"):
         posthoc.homomorphism_error(group, maps[:3])
-    with pytest.raises(ValueError, match="maps"):
-        posthoc.matrix_operator(group, maps[:3])
     with pytest.raises(ValueError, match="z2"):
         posthoc.linear_fit(group, z1, g, z2[:, :3])
 

@@ -74,8 +74,8 @@ def test_run_passes_model_options_and_table_lists_every_run():
 
 
 def _fake(kind, operator, generic, symmetric, steps=5):
-    return recipes.Run(kind, operator, None, None, None, np.geomspace(1, 1e-3, steps), 0.0,
-                       {"prediction": {"generic": generic, "symmetric": symmetric}})
+    return recipes.Trained(kind, operator, None, None, None, np.geomspace(1, 1e-3, steps), 0.0,
+                           {"prediction": {"generic": generic, "symmetric": symmetric}})
 
 
 def test_error_bars_draws_one_bar_per_error_with_the_right_height():

@@ -36,7 +36,7 @@ def images(group, count, rng):
 
 @pytest.mark.parametrize("group", ABELIAN, ids=str)
 def test_characters_are_the_irreps(group):
-    chi = representations.characters(group)
+    chi = representations.abelian_characters(group)
     np.testing.assert_allclose(chi, plain_characters(group), atol=1e-12)
     g, h = np.meshgrid(np.arange(group.order), np.arange(group.order), indexing="ij")
     np.testing.assert_allclose(chi[:, group.table[g, h]], chi[:, g] * chi[:, h], atol=1e-12)
@@ -103,7 +103,7 @@ def test_non_abelian_without_a_table_is_out_of_scope():
     group = groups.translations_rotations(3)
     np.testing.assert_array_equal(representations.pixel_character(group),
                                   np.trace(pixel_matrices(group), axis1=1, axis2=2))
-    for call in (lambda: representations.characters(group),
+    for call in (lambda: representations.abelian_characters(group),
                  lambda: representations.isotypic_bases(group),
                  lambda: fourier.fourier(group, group.order)):
         with pytest.raises(ValueError, match="not commutative.*table"):
@@ -270,7 +270,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="table: expected orthonormal"):
         representations.multiplicities(Z8, table=np.ones((2, 8)))
     with pytest.raises(ValueError, match="table: incomplete"):
-        representations.multiplicities(Z8, table=representations.characters(Z8)[:4])
+        representations.multiplicities(Z8, table=representations.abelian_characters(Z8)[:4])
     with pytest.raises(ValueError, match=r"table: expected characters \(irreps, 36\)"):
         representations.energies(p4, images(p4, 2, np.random.default_rng(0)), table=np.ones((1, 5)))
     with pytest.raises(ValueError, match="X: expected shape"):

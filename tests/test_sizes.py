@@ -15,8 +15,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from minidisent import (characters, closed_form, data, digits, groups, learned, models, operators,
-                        representations, sampling, saving)
+from minidisent import (allocation, characters, closed_form, data, digits, groups, models,
+                        operators, representations, sampling, saving)
 
 
 def measured(call):
@@ -294,10 +294,10 @@ def test_whitening_of_cyclic_4096_in_closed_form(Z4096):
 
 def test_best_operator_memory_does_not_grow_with_latent_dim_squared():
     G, X = groups.cyclic(16), data.random_signals(16, 64, np.random.default_rng(0))
-    best, seconds, peak = measured(lambda: learned.best_operator(G, X, 5000))
+    best, seconds, peak = measured(lambda: allocation.best_operator(G, X, 5000))
     assert seconds < 2 and peak < 20  # |G|·L² float64 would be 3.2 GB
     assert best.dims == 16 and best.error < 1e-12
-    small = learned.best_operator(G, X, 16)
+    small = allocation.best_operator(G, X, 16)
     Z, g = np.random.default_rng(1).normal(size=(4, 5000)), np.array([0, 1, 5, 15])
     moved = best.op(Z, g)
     np.testing.assert_allclose(moved[:, :16], small.op(Z[:, :16], g), atol=1e-12)
@@ -308,7 +308,7 @@ def test_best_operator_memory_does_not_grow_with_latent_dim_squared():
 def test_best_operator_of_cyclic_4096(Z4096):
     G = Z4096
     X = np.random.default_rng(2).normal(size=(32, 4096))
-    best, seconds, peak = measured(lambda: learned.best_operator(G, X, 16))
+    best, seconds, peak = measured(lambda: allocation.best_operator(G, X, 16))
     assert seconds < 20 and peak < 800  # idle: about 3 s (the characters (|G|, |G|) are 256 MiB)
     assert best.dims == 16
     # independent: the 16 dims hold the real irreps of most energy (pairs f ~ -f hold two dims)
@@ -345,9 +345,9 @@ def test_whitening_is_scale_free(factor):
 def test_best_operator_zeros_and_extreme_scales():
     G = groups.cyclic(8)
     with pytest.raises(ValueError, match="^X: expected data with non-zero energy, got only zeros"):
-        learned.best_operator(G, np.zeros((4, 8)), 4)
+        allocation.best_operator(G, np.zeros((4, 8)), 4)
     X = np.random.default_rng(0).normal(size=(30, 8))
-    best = learned.best_operator(G, X, 4)
+    best = allocation.best_operator(G, X, 4)
     for factor in (1e200, 1e-170):
-        scaled = learned.best_operator(G, X * factor, 4)
+        scaled = allocation.best_operator(G, X * factor, 4)
         assert np.array_equal(scaled.copies, best.copies) and abs(scaled.error - best.error) < 1e-12

@@ -53,8 +53,8 @@ LAYERS = [
     ("method", {"groups", "operators", "models", "train"}),
     ("speed", {"fast", "fast_adam"}),
     ("ideas", {"characters", "representations", "fourier", "closed_form", "shapes", "data",
-               "metrics", "defect", "identifiability", "posthoc", "vae", "learned", "saving",
-               "sampling", "so2", "angle_operators", "angle_defect"}),
+               "metrics", "defect", "identifiability", "posthoc", "vae", "allocation", "learned",
+               "saving", "sampling", "so2", "angle_operators", "angle_defect"}),
     ("recipes", {"recipes"}),
     # issue 25: weak, digits to move down; sequences trains on digits, sequence_reading reads it
     ("ideas using recipes", {"weak", "digits", "poses", "sequences", "sequence_reading"}),

@@ -19,7 +19,8 @@ SYMMETRIC = (1, 2, 3)  # indices into defect.FACTOR_KINDS: both stripes, checker
 
 FactorRun = namedtuple("FactorRun", "group images kind run")
 FactorRun.__doc__ = """One per-factor run: the group, the held-out images (B, h, w), their kind
-(int (B,) indexing defect.FACTOR_KINDS) and the recipes.Run trained on the training images."""
+(int (B,) indexing defect.FACTOR_KINDS) and the recipes.Trained model fitted on the training
+images."""
 
 
 def factor_run(shape, seed):
@@ -103,7 +104,7 @@ def stripes_follow(seed, runs=None):
 def mlp_shift_torus(seed, run=None):
     """Chapter 07: MLP + shift on data.shapes_2d of the 4x4 torus (1024 pairs), 2000 steps of
     the MLP recipe: the larger held-out error, generic or symmetric shapes.
-    run: the recipes.Run a chapter trained with these settings at this seed."""
+    run: the recipes.Trained a chapter trained with these settings at this seed."""
     if run is None:
         group = groups.translations((4, 4))
         run = recipes.run("mlp", "shift", group, *data.shapes_2d(group, 1024, seed=seed), seed=seed,

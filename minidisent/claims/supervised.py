@@ -13,7 +13,7 @@ from . import common
 def chapter02_runs(seed):
     """Chapter 02's runs: recipes.run(kind, operator) with its default recipe stopped at
     recipes.FLOOR_STEPS on data.signals_1d(seed=seed), kind "linear" and "mlp", operator
-    "disentangled" and "identity". Returns {(kind, operator): Run}."""
+    "disentangled" and "identity". Returns {(kind, operator): recipes.Trained}."""
     group, train_pairs, test_pairs = data.signals_1d(seed=seed)
     return {(kind, name): recipes.run(kind, name, group, train_pairs, test_pairs, seed=seed,
                                       steps=recipes.FLOOR_STEPS[kind])
@@ -157,7 +157,7 @@ def linear_shift_hard(seed):
 def shapes_run(name, seed, consistency, latent_dim=None):
     """Chapter 07's task: linear + shift on data.shapes_2d(G, 256, seed) for the 6x6 group
     `name` of data.groups_2d, plain recipe, with or without the consistency term, latent
-    representations.shift_latent_dim(G) unless given. Returns a recipes.Run."""
+    representations.shift_latent_dim(G) unless given. Returns a recipes.Trained."""
     group = data.groups_2d(6)[name]
     train_pairs, test_pairs = data.shapes_2d(group, 256, seed=seed)
     return recipes.run("linear", "shift", group, train_pairs, test_pairs, seed=seed,
