@@ -136,3 +136,12 @@ def test_citation_pattern_reads_each_form_of_bound():
     text = "`a_b` ≤ 0.03, `c` > 1e-2 and `d` in [1 - 1e-9, 1.1]; `e` is not cited, `f` <= 0.4."
     found = [(m.group(1), normalised(m.group(2), m.group(3))) for m in CITATION.finditer(text)]
     assert found == [("a_b", "<= 0.03"), ("c", "> 0.01"), ("d", "in [1-1e-9,1.1]"), ("f", "<= 0.4")]
+
+
+def test_the_method_line_count_the_readme_gives_is_true():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = int(re.search(r"they are the method\*\* \((\d+) lines", text).group(1))
+    files = ("groups.py", "operators.py", "models.py", "train.py")
+    real = sum(len((ROOT / "minidisent" / f).read_text(encoding="utf-8").splitlines())
+               for f in files)
+    assert stated == real
