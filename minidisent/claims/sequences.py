@@ -53,6 +53,17 @@ def irreps_gap(run):
     return float(np.max(np.abs(m - representations.multiplicities(G))))
 
 
+def signals_run(seed):
+    """The free linear run on Z_8 signals that six claims read (trained once per sweep seed)."""
+    return sequence_run(seed)
+
+
+def digits_run(seed):
+    """The free linear run on C_8 polar digits that two claims read."""
+    return sequence_run(seed, "digits")
+
+
+@common.needs(run=digits_run)
 def sequence_irreps_digits(seed, run=None):
     """Linear encoder, free M*, C_8 rotations of polar digits: the multiplicities read from
     the learned family are the pixel representation's (every irrep once), to 0.1."""
@@ -60,12 +71,14 @@ def sequence_irreps_digits(seed, run=None):
     return common.below("sequence_irreps_digits", irreps_gap(run), 0.1)
 
 
+@common.needs(run=signals_run)
 def sequence_irreps_signals(seed, run=None):
     """The same on Z_8 signals (the weakest irrep, frequency 4, is sometimes not learned)."""
     run = sequence_run(seed) if run is None else run
     return common.below("sequence_irreps_signals", irreps_gap(run), 0.1)
 
 
+@common.needs(run=digits_run)
 def sequence_homomorphism_digits(seed, run=None):
     """Polar digits: the learned family is a representation, M*(g)M*(h) ≈ M*(gh)
     (posthoc.homomorphism_error below 0.01)."""
@@ -74,6 +87,7 @@ def sequence_homomorphism_digits(seed, run=None):
         run["group"], family(run)), 0.01)
 
 
+@common.needs(run=signals_run)
 def sequence_homomorphism_signals(seed, run=None):
     """The same on Z_8 signals."""
     run = sequence_run(seed) if run is None else run
@@ -81,6 +95,7 @@ def sequence_homomorphism_signals(seed, run=None):
         run["group"], family(run)), 0.01)
 
 
+@common.needs(run=signals_run)
 def sequence_blocks_signals(seed, run=None):
     """Z_8 signals: one random combination of the learned family diagonalises every M*(g)
     (off-diagonal share below 0.01) and its eigenvectors carry each frequency once, each with
@@ -108,6 +123,7 @@ def rolled(run):
                                          form=run["form"], step=run["step"])
 
 
+@common.needs(run=signals_run)
 def sequence_extrapolation(seed, run=None):
     """Z_8 signals, linear encoder: M*^k rolled out 6 frames past the conditioning ones keeps
     every frame's error below 0.1."""
@@ -122,6 +138,7 @@ def sequence_mlp_extrapolation(seed, run=None):
     return common.below("sequence_mlp_extrapolation", float(np.max(rolled(run))), 0.1)
 
 
+@common.needs(run=signals_run)
 def sequence_learned_drifts(seed, run=None, learned_run=None):
     """The learned transition (an MLP on the two latest codes) against M*, same data: at the
     6th rolled-out frame its error is over 10 times M*'s."""
@@ -148,6 +165,7 @@ def sequence_defect(seed, run=None):
     return common.Claim("sequence_defect", float(ratio), "in [0.3, 1.1]", bool(0.3 <= ratio <= 1.1))
 
 
+@common.needs(run=signals_run)
 def sequence_unconstrained(seed, run=None):
     """The free M* (trained on generic and symmetric sequences) on the same kind of symmetric
     sequences: below 0.1% of the orbit lower bound."""
