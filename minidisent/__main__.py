@@ -5,7 +5,7 @@ operator, trained on pairs (x1, g, x2 = g·x1); a VAE and a β-VAE trained on th
 and tested post hoc (posthoc.posthoc). By default on 1D cyclic shifts of generic and
 symmetric (periodic) signals; with --full also on 2D translations, 90° rotations and the
 non-commutative group of both. Prints the tables (markdown) and writes figures/ (the folder
-checked before training; the figures replaced together, see _files.replace_together; PNGs of
+checked before training; the figures replaced together, see _writing.replace_together; PNGs of
 plotted values rounded to 4 significant digits, so the same run gives the same bytes under
 any BLAS kernel). --quick writes figures only to a folder given with --figures: its figures
 are not the committed ones.
@@ -20,7 +20,7 @@ import numpy as np
 
 matplotlib.use("Agg")  # files only, no window
 
-from . import _files, data, defect, digits, plots, recipes, results, vae  # noqa: E402
+from . import _writing, data, defect, digits, plots, recipes, results, vae  # noqa: E402
 from .train import predict  # noqa: E402
 
 
@@ -83,7 +83,7 @@ def probe_figure(path=None, n=16, count=128, steps=600, seed=0):
                  f"{defect.PROBE['consistency']:g}; h = shift by {curves['h']}", fontsize="small")
     fig.tight_layout()
     if path is not None:
-        _files.replace_together({path: png(fig)})
+        _writing.replace_together({path: png(fig)})
     return fig, curves
 
 
@@ -107,7 +107,7 @@ def write_figures(figures, folder):
     one, never a mix, and no temporary file). Closes the figures. Returns the paths."""
     try:
         files = {os.path.join(folder, name): png(fig) for name, fig in figures.items()}
-        return _files.replace_together(files, "--figures")
+        return _writing.replace_together(files, "--figures")
     finally:
         for fig in figures.values():
             matplotlib.pyplot.close(fig)
@@ -151,7 +151,7 @@ def main(argv=None):
                         help="smoke test: a tenth of the training steps (not the table's numbers)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = parser.parse_args(argv)
-    _files.exit_on_sigterm()  # SIGTERM ends in SystemExit: no figure half written
+    _writing.exit_on_sigterm()  # SIGTERM ends in SystemExit: no figure half written
 
     start = time.perf_counter()
     folder = args.figures if args.figures is not None or args.quick else "figures"

@@ -31,7 +31,7 @@ import numpy as np
 from autograd import value_and_grad
 from autograd.misc.optimizers import adam
 
-from . import _files, data, fast, fast_adam, groups, models, operators, train
+from . import _writing, data, fast, fast_adam, groups, models, operators, train
 
 
 def x_shifts(size=28, count=5):
@@ -330,8 +330,8 @@ def main_job_row(full=False):
     """python -m minidisent (with --full: and the digits table) end to end in a fresh
     interpreter: wall seconds, peak memory."""
     flags = ['--quiet'] + (['--full'] if full else [])
-    code = ("import contextlib, os, sys; from minidisent import __main__ as job, bench\n"
-            "with open(os.devnull, 'w') as quiet, contextlib.redirect_stdout(quiet):\n"
+    code = ("import contextlib, io, sys; from minidisent import __main__ as job, bench\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
             f"    job.main({flags!r} + ['--figures', sys.argv[1]])\n"
             "print(bench.peak_memory_mb())")
     with tempfile.TemporaryDirectory() as figures:
@@ -415,7 +415,7 @@ def main(argv=None):
                              "machine (the thread rows stay wall time; the main job and the "
                              "chapters count the CPU time of their own process)")
     args = parser.parse_args(argv)
-    _files.exit_on_sigterm()  # SIGTERM ends in SystemExit: the finally blocks stop the children
+    _writing.exit_on_sigterm()  # SIGTERM ends in SystemExit: the finally blocks stop the children
     global clock
     clock = CLOCKS[args.clock]
     repeats, steps = (3, 20) if args.quick else (7, 20)

@@ -31,7 +31,7 @@ import zipfile
 
 import numpy as np
 
-from . import _checks, _files, models, operators
+from . import _checks, _files, _writing, models, operators
 
 FORMAT, VERSION = "minidisent-params", 1
 # How each model kind is rebuilt from meta; extend with new kinds (and expected_shapes).
@@ -169,7 +169,7 @@ def _fit(meta, params, where):
 
 def save(path, params, meta):
     """Write params (dict of float arrays) and meta (JSON-able dict, see `describe`) to path
-    (written whole or not at all, through _files.replace_together: an unnamed temporary file
+    (written whole or not at all, through _writing.replace_together: an unnamed temporary file
     in path's folder on Linux, which nothing, not even SIGKILL, can leave behind; elsewhere a
     named one written with SIGINT/SIGTERM held, removed on any failure). A symbolic link at
     path is replaced, not written through. Raises ValueError if params do not fit the model
@@ -191,7 +191,7 @@ def save(path, params, meta):
     if not path:
         raise ValueError("path: expected a file name, got ''")
     # np.savez to a file object: no ".npz" appended to the name
-    _files.replace_together({path: lambda f: np.savez(f, **arrays)})
+    _writing.replace_together({path: lambda f: np.savez(f, **arrays)})
 
 
 def _foreign(path, why):

@@ -29,7 +29,7 @@ copy made by `cp -al`, a symbolic link to a chapter); a chapter that is not a re
 (a FIFO named *.ipynb is never opened for reading: it could block). A target that is a
 symbolic link to anything else is replaced by the copy, not written through (what it
 pointed at is left as it was). Every copy is computed and validated first, then all are
-written to temporary files in OUT_DIR and replaced together (_files.replace_together): an
+written to temporary files in OUT_DIR and replaced together (_writing.replace_together): an
 interruption or an unwritable target leaves the old copies, never half old, half new.
 """
 import argparse
@@ -40,7 +40,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import _files
+from . import _files, _writing
 
 CHAPTERS = Path(__file__).resolve().parent.parent / "chapters"
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -156,7 +156,7 @@ def write_student_copies(out_dir, chapters=CHAPTERS):
                              "their solutions; nothing written")
     out.mkdir(parents=True, exist_ok=True)  # only once every notebook has been stubbed
     _check_out_dir(out, out_dir, chapters)  # the folder made may be a link made meanwhile
-    return [Path(p) for p in _files.replace_together(texts, "out_dir")]
+    return [Path(p) for p in _writing.replace_together(texts, "out_dir")]
 
 
 def main(argv=None):
@@ -166,7 +166,7 @@ def main(argv=None):
     parser.add_argument("out_dir", help="folder for the copies (not the chapters folder)")
     parser.add_argument("--chapters", default=str(CHAPTERS), help="folder of the chapter notebooks")
     args = parser.parse_args(argv)
-    _files.exit_on_sigterm()  # SIGTERM ends in SystemExit: no temporary file is left
+    _writing.exit_on_sigterm()  # SIGTERM ends in SystemExit: no temporary file is left
     try:
         written = write_student_copies(args.out_dir, args.chapters)
     except (ValueError, OSError) as error:

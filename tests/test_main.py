@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from minidisent import __main__ as main_job
-from minidisent import _files, results
+from minidisent import _writing, results
 
 
 def test_main_prints_the_table_and_writes_figures(tmp_path, capsys):
@@ -74,14 +74,14 @@ def test_figures_are_replaced_together_or_not_at_all(tmp_path, monkeypatch):
     already_open = set(plt.get_fignums())  # figures other test files left open
     main_job.write_figures({n: figure("old") for n in names}, tmp_path)
     before = {n: (tmp_path / n).read_bytes() for n in names}
-    real, calls = _files._write_whole, []
+    real, calls = _writing._write_whole, []
 
     def fails_at_the_third(handle, content, mode):
         calls.append(1)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
         real(handle, content, mode)
-    monkeypatch.setattr(_files, "_write_whole", fails_at_the_third)
+    monkeypatch.setattr(_writing, "_write_whole", fails_at_the_third)
     with pytest.raises(OSError, match="No space"):
         main_job.write_figures({n: figure("new") for n in names}, tmp_path)
     assert sorted(os.listdir(tmp_path)) == names
@@ -91,8 +91,9 @@ def test_figures_are_replaced_together_or_not_at_all(tmp_path, monkeypatch):
 
 def test_sigterm_while_writing_figures_leaves_one_whole_set_and_no_temporary(tmp_path):
     """A short interrupted-write loop (4 trials, about 2 s each): old set or new, never a mix."""
-    code = ("import sys, matplotlib.pyplot as plt; from minidisent import __main__ as job, _files\n"
-            "_files.exit_on_sigterm(); print('ready', flush=True); i = 0\nwhile True:\n"
+    code = ("import sys, matplotlib.pyplot as plt\n"
+            "from minidisent import __main__ as job, _writing\n"
+            "_writing.exit_on_sigterm(); print('ready', flush=True); i = 0\nwhile True:\n"
             "    figs = {}\n    for n in ('a.png', 'b.png', 'c.png'):\n"
             "        fig, ax = plt.subplots(figsize=(3, 2))\n"
             "        ax.set_title(f'{n} {i % 2}'); figs[n] = fig\n"

@@ -9,7 +9,7 @@ import time
 import nbformat
 import pytest
 
-from minidisent import _files, student_copies
+from minidisent import _writing, student_copies
 
 SOLUTION = "def answer(x):\n    ### BEGIN SOLUTION\n    return x * 42\n    ### END SOLUTION"
 
@@ -131,23 +131,24 @@ def test_one_unwritable_target_leaves_every_old_copy(tmp_path, monkeypatch):
     (out / "02_x.ipynb").rmdir()
     before = state(out)
     written = []
-    real = _files._write_whole
+    real = _writing._write_whole
 
     def disk_full_at_the_second(handle, content, mode):
         if written:
             raise OSError(28, "No space left on device")
         written.append(1)
         real(handle, content, mode)
-    monkeypatch.setattr(_files, "_write_whole", disk_full_at_the_second)
+    monkeypatch.setattr(_writing, "_write_whole", disk_full_at_the_second)
     with pytest.raises(OSError, match="No space"):
         student_copies.write_student_copies(out, new)
     assert state(out) == before  # old copies, no temporary file
-    monkeypatch.setattr(_files, "_unnamed_file", lambda folder: None)  # where O_TMPFILE is missing
+    # where O_TMPFILE is missing
+    monkeypatch.setattr(_writing, "_unnamed_file", lambda folder: None)
     written.clear()
     with pytest.raises(OSError, match="No space"):
         student_copies.write_student_copies(out, new)
     assert state(out) == before
-    monkeypatch.setattr(_files, "_write_whole", real)
+    monkeypatch.setattr(_writing, "_write_whole", real)
     student_copies.write_student_copies(out, new)
     assert len(os.listdir(out)) == 3
     assert all("new lesson" in (out / n).read_text() for n in os.listdir(out))
@@ -159,7 +160,8 @@ def test_sigterm_while_copying_leaves_old_or_new_copies_and_no_temporary(tmp_pat
     new = chapters(tmp_path / "new", 11, "new lesson")
     out = tmp_path / "out"
     student_copies.write_student_copies(out, old)
-    code = ("import sys; from minidisent import _files, student_copies; _files.exit_on_sigterm(); "
+    code = ("import sys; from minidisent import _writing, student_copies; "
+            "_writing.exit_on_sigterm(); "
             "print('ready', flush=True)\nwhile True:\n"
             f"    student_copies.write_student_copies({str(out)!r}, {str(new)!r})\n"
             f"    student_copies.write_student_copies({str(out)!r}, {str(old)!r})")

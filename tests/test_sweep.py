@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from minidisent import _files, claims
+from minidisent import _writing, claims
 from minidisent.claims import record, sweep
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -57,7 +57,7 @@ def test_a_readme_without_both_markers_in_order_is_left_untouched(pair, text):
 def test_a_failure_while_writing_leaves_the_old_pair(pair, monkeypatch):
     readme, stored, (seeds, measured) = pair
     before = (readme.read_bytes(), stored.read_bytes())
-    real = _files._write_whole
+    real = _writing._write_whole
     calls = []
 
     def full_at_the_readme(handle, content, mode):
@@ -65,7 +65,7 @@ def test_a_failure_while_writing_leaves_the_old_pair(pair, monkeypatch):
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
         real(handle, content, mode)
-    monkeypatch.setattr(_files, "_write_whole", full_at_the_readme)
+    monkeypatch.setattr(_writing, "_write_whole", full_at_the_readme)
     changed = {n: [c._replace(value=c.value + 1) for c in cs] for n, cs in measured.items()}
     with pytest.raises(OSError, match="No space"):
         sweep.write(changed, seeds, readme=readme, stored=stored)

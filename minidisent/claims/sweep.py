@@ -12,7 +12,7 @@ the repository's README.md (between the markers BEGIN and END) and every value i
 minidisent/claims_sweep.json (record.py; read by claims.stored(), chapters 8 and 9 show it):
 only the full sweep (seeds 0-4, every claim), and only after the README, its markers and both
 targets are checked, before anything is computed; both files are then replaced together
-(_files.replace_together), so an interruption leaves the old pair or the new one.
+(_writing.replace_together), so an interruption leaves the old pair or the new one.
 """
 import argparse
 import json
@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from .. import _files, claims
+from .. import _files, _writing, claims
 from .record import STORED, as_json
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -54,7 +54,7 @@ def write(measured, seeds, readme=README, stored=STORED):
     to temporary files and replaced together."""
     head, tail = readme_parts(readme)
     text = head + BEGIN + "\n" + report(measured, seeds) + "\n" + tail
-    _files.replace_together({stored: as_json(measured, seeds), readme: text}, "--write")
+    _writing.replace_together({stored: as_json(measured, seeds), readme: text}, "--write")
 
 
 def sweep(seeds=(0, 1, 2, 3, 4), names=None, progress=None):
@@ -140,13 +140,13 @@ def main(argv=None):
     try:  # every target checked before hours of training
         if args.write:
             readme_parts(README)
-            _files.writable_target(README, "--write")
-            _files.writable_target(STORED, "--write")
+            _writing.writable_target(README, "--write")
+            _writing.writable_target(STORED, "--write")
         if args.json:
-            _files.writable_target(args.json, "--json")
+            _writing.writable_target(args.json, "--json")
     except (OSError, ValueError) as error:
         parser.error(str(error))
-    _files.exit_on_sigterm()  # SIGTERM ends in SystemExit: no temporary file is left
+    _writing.exit_on_sigterm()  # SIGTERM ends in SystemExit: no temporary file is left
     claims.common.PLAIN = args.plain
     if args.exactness:
         print(claims.exactness(tuple(seeds)))
@@ -159,7 +159,7 @@ def main(argv=None):
     print(f"\n{time.perf_counter() - start:.0f} s")
     if args.json:
         values = {n: [c._asdict() for c in cs] for n, cs in measured.items()}
-        _files.replace_together({args.json: json.dumps(values, indent=1)}, "--json")
+        _writing.replace_together({args.json: json.dumps(values, indent=1)}, "--json")
     if args.write:
         write(measured, seeds, readme=README, stored=STORED)
     failed = failures(measured)
