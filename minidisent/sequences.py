@@ -27,32 +27,6 @@ SequenceModel.__doc__ = """An autoencoder whose code is a matrix H (rows, column
 autoencoder  a models.Model with latent_dim = rows * columns (its params are the model's)"""
 
 
-def sequences(group, X, rng, frames, elements=None, each=False):
-    """S (B, frames, *shape) with S[b, t] = g_b^t · X[b], and g int (B,): one element per
-    sequence drawn uniformly from `elements` (default the whole group), for the evaluator;
-    with each=True, g = elements itself (one given element per sequence, len(X) of them)."""
-    _checks.group("group", group)
-    X = _checks.images("X", X, group.shape)
-    _checks.generator("rng", rng)
-    if _checks.positive("frames", frames, integer=True) < 2:
-        raise ValueError(f"frames: expected at least 2 frames (one transition), got {frames}")
-    if len(X) * frames * group.n_pixels > _checks.CHUNK * 16:
-        raise ValueError(f"X: {len(X)} sequences of {frames} frames of {group.n_pixels} pixels "
-                         f"are more than {_checks.CHUNK * 16} numbers; use fewer")
-    choices = onp.arange(group.order) if elements is None else \
-        _checks.elements("elements", elements, group.order)
-    if choices.size == 0:
-        raise ValueError("elements: expected at least one group element to draw from, got none")
-    if each and len(choices) != len(X):
-        raise ValueError(f"elements: expected one element per sequence ({len(X)}), "
-                         f"got {len(choices)}")
-    g = choices if each else choices[rng.integers(0, len(choices), size=len(X))]
-    out = [X]
-    for _ in range(frames - 1):
-        out.append(group.act(out[-1], g))
-    return onp.stack(out, axis=1), g
-
-
 TASKS = ("signals", "torus", "digits")
 MAX_COUNT = 100_000  # images of each kind a task draws
 

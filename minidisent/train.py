@@ -99,9 +99,9 @@ def fit(objective, params, data, steps=1000, batch_size=64, step_size=1e-2, deca
     """
     _checks.fit_arguments(objective, params, data, steps, batch_size, step_size, decay)
     _checks.seed("seed", seed)
-    single = {k: np.asarray(v).dtype == np.float32 for k, v in params.items()}
-    # a copy, as adam_step updates params in place: the caller's arrays stay as they were
-    params = {k: np.array(v, dtype=np.float32 if single[k] else np.float64)
+    # a float copy (float32 stays float32, anything else float64): adam_step updates params in
+    # place, and the caller's arrays stay as they were
+    params = {k: np.array(v, dtype=np.float32 if np.asarray(v).dtype == np.float32 else np.float64)
               for k, v in params.items()}
     rng = np.random.default_rng(seed)
     rows = batches(len(data[0]), batch_size)

@@ -120,7 +120,7 @@ def exact_sequences():
     G, generic, _ = sequences.task("signals", 16, rng)
     seq = sequences.model("linear", G.shape, G.n_pixels, 4)
     params = sequence_reading.equivariant_params(seq, G, rng)
-    test = sequences.sequences(G, generic, rng, 10, elements=np.repeat(np.arange(8), 2), each=True)
+    test = data.sequences(G, generic, rng, 10, elements=np.repeat(np.arange(8), 2), each=True)
     return G, dict(group=G, seq=seq, params=params, step=None, form="free", test=test)
 
 

@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 from autograd.test_util import check_grads
 
-from minidisent import groups, representations, sequence_reading, sequences, train
+from minidisent import data, groups, representations, sequence_reading, sequences, train
 
 
 def small_task(seed=0, frames=5):
     rng = np.random.default_rng(seed)
     G, generic, symmetric = sequences.task("signals", 16, rng)
-    S, g = sequences.sequences(G, np.concatenate([generic, symmetric]), rng, frames)
+    S, g = data.sequences(G, np.concatenate([generic, symmetric]), rng, frames)
     return G, S, g, rng
 
 
@@ -92,7 +92,7 @@ def test_reading_an_exactly_equivariant_code():
     G, _, _, rng = small_task()
     seq = sequences.model("linear", G.shape, 8, 4)
     params = sequence_reading.equivariant_params(seq, G, rng)
-    S, g = sequences.sequences(G, sequences.task("signals", 16, rng)[1], rng, 5,
+    S, g = data.sequences(G, sequences.task("signals", 16, rng)[1], rng, 5,
                                   elements=np.repeat(np.arange(8), 2), each=True)
     maps = sequence_reading.family(seq, params, S, g, G, ridge=1e-12)
     rho = representations.pixel_matrices(G)
@@ -114,9 +114,9 @@ def test_bad_input():
     G, S, g, rng = small_task()
     seq = sequences.model("linear", G.shape, 8, 2)
     with pytest.raises(ValueError, match="X: expected shape"):
-        sequences.sequences(G, np.zeros((3, 9)), rng, 4)
+        data.sequences(G, np.zeros((3, 9)), rng, 4)
     with pytest.raises(ValueError, match="frames: expected at least 2"):
-        sequences.sequences(G, S[:, 0], rng, 1)
+        data.sequences(G, S[:, 0], rng, 1)
     with pytest.raises(ValueError, match="conditioning: expected"):
         sequences.loss(seq, conditioning=1)
     with pytest.raises(ValueError, match="form: expected"):
@@ -141,7 +141,7 @@ def test_bad_input():
     with pytest.raises(ValueError, match="S: expected sequences"):
         sequences.whitening([[1.0, 2.0]])
     with pytest.raises(ValueError, match="elements: expected one element per sequence"):
-        sequences.sequences(G, S[:, 0], rng, 3, elements=[0, 1], each=True)
+        data.sequences(G, S[:, 0], rng, 3, elements=[0, 1], each=True)
     with pytest.raises(ValueError, match="name: expected one of"):
         sequences.task("sphere", 4, rng)
     with pytest.raises(ValueError, match="maps: expected shape"):

@@ -2,7 +2,7 @@
 Each claim takes what the chapter trained as keyword arguments and trains it when not given."""
 import numpy as np
 
-from .. import defect, learned, representations, sequence_reading, sequences
+from .. import data, defect, learned, representations, sequence_reading, sequences
 from . import common
 
 CONDITIONING, COLUMNS, ROLLED = 4, 4, 6  # rows: n_pixels of the task (|G| here)
@@ -21,7 +21,7 @@ def sequence_run(seed, task="signals", form="free", generic_only=False, kind="li
     rng = np.random.default_rng(seed)
     G, generic, symmetric = sequences.task(task, 256, rng)
     X = generic if generic_only else np.concatenate([generic, symmetric])
-    S, _ = sequences.sequences(G, X, rng, CONDITIONING + (3 if form == "learned" else 1))
+    S, _ = data.sequences(G, X, rng, CONDITIONING + (3 if form == "learned" else 1))
     options = (dict(scale=(G.n_pixels * COLUMNS) ** -0.5) if kind == "linear"
                else dict(hidden=(64,), gain=0.5))
     seq = sequences.model(kind, G.shape, G.n_pixels, COLUMNS, **options)
@@ -35,9 +35,9 @@ def sequence_run(seed, task="signals", form="free", generic_only=False, kind="li
 def held_out(group, task, rng):
     """The held-out sequences of sequence_run: {"test": (S, g), "symmetric": (S, g, X)}."""
     _, test_generic, test_symmetric = sequences.task(task, 8 * group.order, rng, held_out=True)
-    test = sequences.sequences(group, test_generic, rng, CONDITIONING + ROLLED,
+    test = data.sequences(group, test_generic, rng, CONDITIONING + ROLLED,
                                elements=np.repeat(np.arange(group.order), 8), each=True)
-    sym = sequences.sequences(group, test_symmetric[:64], rng, CONDITIONING + 1)
+    sym = data.sequences(group, test_symmetric[:64], rng, CONDITIONING + 1)
     return {"test": test, "symmetric": (*sym, test_symmetric[:64])}
 
 
@@ -183,7 +183,7 @@ def sequence_stabilizer(seed):
     G, _, symmetric = sequences.task("signals", 64, rng)
     seq = sequences.model("linear", G.shape, G.n_pixels, COLUMNS)
     params = sequence_reading.equivariant_params(seq, G, rng)
-    S, g = sequences.sequences(G, symmetric, rng, CONDITIONING)
+    S, g = data.sequences(G, symmetric, rng, CONDITIONING)
     found = sequence_reading.span(seq, params, S, g, CONDITIONING,
                                   representations.pixel_matrices(G),
                                   ridge=1e-12, tol=1e-8)
