@@ -203,7 +203,7 @@ def warm_start(kind, model, op, params, anchors, consistency=1.0, seed=0):
     anchors = (x1, g, x2), with recipes.SETTINGS[kind]. Returns the trained params."""
     _kind(kind)
     loss = fast.supervised_loss(model, op, consistency=consistency)
-    return train.fit(loss, params, anchors, seed=seed, **recipes.SETTINGS[kind])[0]
+    return recipes.fit(kind, loss, params, anchors, seed=seed, **recipes.SETTINGS[kind])[0]
 
 
 def anneal(model, op, params, pairs, taus, anchors=None, consistency=1.0, steps=500,
@@ -241,7 +241,7 @@ def last_stage(kind, group, model, op, params, labelled, rng, seed=0):
         return recipes.fit_whitened(group, loss, model.init(rng), labelled, seed=seed,
                                     **LAST_STAGE)[0]
     final = {**recipes.SETTINGS[kind], "steps": 2 * recipes.SETTINGS[kind]["steps"]}
-    return train.fit(loss, params, labelled, seed=seed, **final)[0]
+    return recipes.fit(kind, loss, params, labelled, seed=seed, **final)[0]
 
 
 def score(group, model, params, op, test_pairs, anchors=None):
