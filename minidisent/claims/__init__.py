@@ -11,8 +11,8 @@ line; record.py: the stored values, read by stored()). A claim takes what a chap
 trained as a keyword argument (claims.shift_linear_z16(0, run=run)) and trains it when not
 given; the sweep trains what each claim needs (common.needs) once per seed. Files: common.py
 (Claim, needs, the shared table), supervised.py (models trained with g), unlabelled.py
-(chapter 08), factors.py (the defect per factor, chapters 07 and 10), sequences.py (chapter 12),
-so2.py (chapter 13).
+(chapter 08), factors.py (the defect per factor, chapters 07 and 10), digits_defect.py
+(chapter 10's defect on digits), sequences.py (chapter 12), so2.py (chapter 13).
 """
 from .common import Claim, table  # noqa: F401
 from .record import stored  # noqa: F401 (the last full sweep, which chapters 8 and 9 show)
@@ -22,7 +22,15 @@ from .supervised import (  # noqa: F401 (the names chapters and the sweep call)
     commutative_without_consistency, noncommutative_without_consistency,
     spare_room_without_consistency, noncommutative_with_consistency, mlp_shift, others_far,
     vae_no_plane, vae_reconstruction, posthoc_fit, posthoc_homomorphism, posthoc_composed,
-    defect_runs, orbit_bound, code_radius, closed_form_runs, closed_form_agreement, HARD)
+    defect_runs, orbit_bound, code_radius, closed_form_runs, closed_form_agreement, HARD,
+    floor_by_stabilizer, probe_equivariant, probe_varying_is_bound, free_run, free_escapes_floor,
+    free_not_equivariant, free_radius_kept, memorise_runs, free_memorises, tied_at_floor,
+    tied_equivariant, shapes_disentangled_runs, shapes_disentangled_symmetric, weakest_mode_z32,
+    weakest_mode_z64, weakest_mode_blobs, polar_mlp_runs, mlp_shift_polar,
+    mlp_disentangled_polar)
+from .digits_defect import (  # noqa: F401 (chapter 10, sections 6 and 7)
+    digits_bin_radius, digits_bin_flat, digits_bin_missed, digits_bin_translations,
+    digits_bin_shift, digits_path_blind, digits_path_blind_grows, digits_path_shift)
 from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
     weak_run, weak_free_run, weak_free, weak_anchors, weak_exact, weak_vs_supervised,
     weak_2d_run, weak_2d, weak_2d_exact, weak_anchors_32, weak_anchors_16, weak_anchors_8,
@@ -52,6 +60,11 @@ CLAIMS = {
     "mlp_shift_z16": (mlp_shift_z16, "every seed", "cheap"),
     "linear_shift_exact": (linear_shift_exact, "every seed", "slow"),
     "linear_shift_hard": (linear_shift_hard, "every seed", "cheap"),
+    "mlp_shift_polar": (mlp_shift_polar, "every seed", "slow"),
+    "mlp_disentangled_polar": (mlp_disentangled_polar, "every seed", "slow"),
+    "weakest_mode_z32": (weakest_mode_z32, "every seed", "cheap"),
+    "weakest_mode_z64": (weakest_mode_z64, "every seed", "cheap"),
+    "weakest_mode_blobs": (weakest_mode_blobs, "every seed", "cheap"),
     "commutative_without_consistency": (commutative_without_consistency, "every seed", "cheap"),
     "noncommutative_without_consistency": (noncommutative_without_consistency, "every seed",
                                            "cheap"),
@@ -66,6 +79,16 @@ CLAIMS = {
     "posthoc_composed": (posthoc_composed, "every seed", "slow"),
     "orbit_bound": (orbit_bound, "every seed", "cheap"),
     "code_radius": (code_radius, "every seed", "cheap"),
+    "floor_by_stabilizer": (floor_by_stabilizer, "every seed", "cheap"),
+    "probe_equivariant": (probe_equivariant, "every seed", "cheap"),
+    "probe_varying_is_bound": (probe_varying_is_bound, "every seed", "cheap"),
+    "free_escapes_floor": (free_escapes_floor, "every seed", "cheap"),
+    "free_not_equivariant": (free_not_equivariant, "every seed", "cheap"),
+    "free_radius_kept": (free_radius_kept, "every seed", "cheap"),
+    "free_memorises": (free_memorises, "every seed", "cheap"),
+    "tied_at_floor": (tied_at_floor, "every seed", "cheap"),
+    "tied_equivariant": (tied_equivariant, "every seed", "cheap"),
+    "shapes_disentangled_symmetric": (shapes_disentangled_symmetric, "every seed", "cheap"),
     "closed_form_agreement": (closed_form_agreement, "every seed", "cheap"),
     "weak_anchors_32": (weak_anchors_32, "every seed", "slow"),
     "weak_anchors_16": (weak_anchors_16, "rate", "slow"),
@@ -100,6 +123,14 @@ CLAIMS = {
     "digits_shift_better": (digits_shift_better, "every seed", "slow"),
     "digits_disentangled_better": (digits_disentangled_better, "every seed", "slow"),
     "digits_path_collapse": (digits_path_collapse, "every seed", "slow"),
+    "digits_bin_radius": (digits_bin_radius, "every seed", "slow"),
+    "digits_bin_flat": (digits_bin_flat, "every seed", "slow"),
+    "digits_bin_missed": (digits_bin_missed, "every seed", "slow"),
+    "digits_bin_translations": (digits_bin_translations, "every seed", "slow"),
+    "digits_bin_shift": (digits_bin_shift, "every seed", "slow"),
+    "digits_path_blind": (digits_path_blind, "every seed", "slow"),
+    "digits_path_blind_grows": (digits_path_blind_grows, "every seed", "slow"),
+    "digits_path_shift": (digits_path_shift, "every seed", "slow"),
     "sequence_irreps_digits": (sequence_irreps_digits, "every seed", "cheap"),
     "sequence_irreps_signals": (sequence_irreps_signals, "rate", "cheap"),
     "sequence_homomorphism_digits": (sequence_homomorphism_digits, "every seed", "cheap"),
@@ -122,3 +153,4 @@ HELPERS |= {"stored"}  # the stored sweep, which chapters 8 and 9 show
 HELPERS |= {"so2_defect_runs", "so2_digits_closed_form"}
 HELPERS |= {"factor_run", "factor_runs", "FactorRun", "digits_experiment"}
 HELPERS |= {"sequence_run", "held_out"}
+HELPERS |= {"free_run", "memorise_runs", "shapes_disentangled_runs", "polar_mlp_runs"}
