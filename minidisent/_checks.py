@@ -259,13 +259,20 @@ def fit_arguments(objective, params, data, steps, batch_size, step_size, decay):
     positive("decay", decay)
     if decay > 1:
         raise ValueError(f"decay: expected a factor in (0, 1], got {decay}")
+    param_dict(params)
+    if hasattr(objective, "check"):
+        objective.check(params, data)
+
+
+def param_dict(params):
+    """params: a non-empty dict of finite float arrays (model.init(rng)), or a TypeError /
+    ValueError naming the key."""
     if not isinstance(params, dict) or not params:
         raise TypeError("params: expected a non-empty dict of float arrays (model.init(rng)), "
                         f"got {describe(params)}")
     for k, v in params.items():
         finite_floats(f"params[{k!r}]", v)
-    if hasattr(objective, "check"):
-        objective.check(params, data)
+    return params
 
 
 CHUNK = 2 ** 22  # numbers held at once by work that grows with the batch (32 MiB of float64)

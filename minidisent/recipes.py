@@ -133,7 +133,7 @@ def fit_in_units(objective, params, data, **settings):
     every layer moves by the same fraction of itself at any width. The objective's gradient
     (objective.value_and_grad, fast.py) and check are carried over.
     Returns (params in plain units, history)."""
-    size = scales(params)
+    size = scales(_checks.param_dict(params))
 
     def plain(units):
         return {k: u * size[k] for k, u in units.items()}

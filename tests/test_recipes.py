@@ -211,3 +211,18 @@ def test_mlp_recipe_trains_where_steps_in_plain_units_diverge():
     _, history = recipes.fit("mlp", objective, model.init(np.random.default_rng(1)), pairs,
                              **settings)
     assert history[-1] < 0.5 * history[0]
+
+
+@pytest.mark.parametrize("params, error", [(None, TypeError), ({}, TypeError),
+                                           ({"encoder_w0": "0.1"}, TypeError),
+                                           ({"encoder_w0": np.array([np.nan, 1.0])}, ValueError)])
+def test_fit_in_units_names_bad_params(params, error):
+    group, train_pairs, _ = data.signals_1d(8, 16, seed=0)
+    model, op = recipes.build("mlp", "shift", group, 8)
+    with pytest.raises(error, match="params"):
+        recipes.fit_in_units(train.supervised_loss(model, op), params, train_pairs, steps=1)
+
+
+def test_recipes_fit_names_a_bad_kind():
+    with pytest.raises(ValueError, match="kind"):
+        recipes.fit("cnn", None, {}, ())
