@@ -275,15 +275,6 @@ def param_dict(params):
     return params
 
 
-CHUNK = 2 ** 22  # numbers held at once by work that grows with the batch (32 MiB of float64)
-
-
-def chunks(rows, per_row):
-    """rows (B, ...) cut into consecutive pieces of at most CHUNK / per_row rows (at least one)."""
-    size = max(1, CHUNK // max(1, int(per_row)))
-    return [rows[i:i + size] for i in range(0, len(rows), size)]
-
-
 def size(name, value, limit=None):
     """A positive integer (Python int, numpy int of any width) as a Python int, so that sizes
     computed from it never overflow; <= limit if given."""

@@ -1,8 +1,8 @@
 """Animations for the chapters, where motion is the point (matplotlib only).
 
 Each function draws a few small frames with `matplotlib.animation.FuncAnimation` and returns
-self-contained HTML (`offline_html`): every frame an embedded PNG, the player's buttons drawn
-with plain Unicode glyphs, nothing fetched from the network, so the page works on the
+self-contained HTML (`_player.offline_html`): every frame an embedded PNG, the player's
+buttons drawn with plain Unicode glyphs, nothing fetched from the network, so the page works on the
 offline site and in JupyterLab (`IPython.display.HTML(...)`). Nothing is trained here: the
 chapters pass in what they trained.
 
@@ -16,52 +16,10 @@ chapters pass in what they trained.
 - angle_sweep        a k-fold polar pattern turned by S(α) over the circle (chapter 13): its
                      band-limited code turns by R(kα), its disentangled code stays at the origin
 """
-import re
-
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import FuncAnimation
-
 from . import sequences, so2
-
-DPI = 60
-FRAME_MS = 600
-# matplotlib's player links an icon font from a CDN; offline, the buttons get these glyphs.
-_ICONS = {"minus": "\u2212", "fast-backward": "\u23ee", "step-backward": "\u25c0\u2009|",
-          "play fa-flip-horizontal": "\u25c0", "pause": "\u23f8", "play": "\u25b6",
-          "step-forward": "|\u2009\u25b6", "fast-forward": "\u23ed", "plus": "+"}
-_FIRST_FRAME = re.compile(r'frames\[0\] = "(data:image/png;base64,(?:[A-Za-z0-9+/=]|\\\n)*)"')
-_ICON_LINK = re.compile(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">')
-
-
-def offline_html(animation):
-    """FuncAnimation -> HTML string (to_jshtml) with no URL in it."""
-    if not isinstance(animation, FuncAnimation):
-        raise TypeError(f"animation: expected a matplotlib FuncAnimation, "
-                        f"got {type(animation).__name__}")
-    html = animation.to_jshtml(default_mode="loop")
-    html, count = _ICON_LINK.subn("", html)
-    if count != 1:
-        raise ValueError("animation: expected matplotlib's player with one icon-font link, "
-                         f"got {count} (a to_jshtml this module does not know)")
-    for name, glyph in _ICONS.items():
-        html = html.replace(f'<i class="fa fa-{name}"></i>', f"<span>{glyph}</span>")
-    # The first frame as the image's own source: a viewer that runs no script (an untrusted
-    # notebook, a static renderer) still shows a picture instead of an empty frame.
-    first = _FIRST_FRAME.search(html)
-    if first:
-        source = first.group(1).replace("\\\n", "")
-        html = re.sub(r'<img id="(_anim_img[0-9a-f]+)">', rf'<img id="\1" src="{source}">', html,
-                      count=1)
-    return html
-
-
-def _animate(fig, frame, frames):
-    """frame(i) redraws the figure for frame i of range(frames) -> HTML; closes fig."""
-    html = offline_html(FuncAnimation(fig, frame, frames=frames, interval=FRAME_MS))
-    plt.close(fig)
-    return html
-
+from ._player import DPI, animate
 
 def _check_runs(runs):
     if not isinstance(runs, dict) or not runs:
@@ -128,7 +86,7 @@ def orbit_codes(runs, x, typical, elements=None):
             trail.set_data(code[:i + 1, 0], code[:i + 1, 1])
             dot.set_data(code[i:i + 1, 0], code[i:i + 1, 1])
         return [line, *trails, *dots]
-    return _animate(fig, frame, len(orbit))
+    return animate(fig, frame, len(orbit))
 
 
 def probe_path(runs, x_sym, h, v, typical, eps=np.logspace(0, -4, 9)):
@@ -166,7 +124,7 @@ def probe_path(runs, x_sym, h, v, typical, eps=np.logspace(0, -4, 9)):
             ax.set_title(f"{label}\nradius {np.linalg.norm(z[i]) / typical[label]:.1%} of typical",
                          fontsize="small")
         return [*ys, *(a for pair in points for a in pair)]
-    return _animate(fig, frame, len(eps))
+    return animate(fig, frame, len(eps))
 
 
 def block_permutation(op, elements=None):
@@ -197,7 +155,7 @@ def block_permutation(op, elements=None):
         strip.set_data(moved[i].reshape(G.order, d))
         axes[0].set_title(f"psi(g), g = {elements[i]} of {G.name}")
         return [matrix, strip]
-    return _animate(fig, frame, len(elements))
+    return animate(fig, frame, len(elements))
 
 
 def sequence_rollout(run, learned_run=None, element=1, conditioning=4, ridge=1e-3):
@@ -267,7 +225,7 @@ def sequence_rollout(run, learned_run=None, element=1, conditioning=4, ridge=1e-
         trail.set_data(true[:t + 1].real, true[:t + 1].imag)
         ahead_trail.set_data(rolled[:max(k, 0)].real, rolled[:max(k, 0)].imag)
         return [*lines, trail, ahead_trail]
-    return _animate(fig, frame, frames)
+    return animate(fig, frame, frames)
 
 
 def angle_sweep(runs, x, generic, frames=10):
@@ -328,4 +286,4 @@ def angle_sweep(runs, x, generic, frames=10):
         for dot, points in zip(dots, (band, plane_codes[1], plane_codes[0])):
             dot.set_data(points[:i + 1, 0], points[:i + 1, 1])
         return [image, *dots]
-    return _animate(fig, frame, frames)
+    return animate(fig, frame, frames)

@@ -3,7 +3,7 @@ data's principal values inside each isotypic component, and the latent size a ta
 """
 import numpy as np
 
-from . import _checks, fourier, operators, representations
+from . import _checks, _chunks, fourier, operators, representations
 
 def _operator(group, latent_dim, operator):
     """An Operator for (group, latent_dim): the operator itself, or the name of one in
@@ -186,7 +186,7 @@ def _whitening_by_components(group, flat, floor):
     strides = np.cumprod((1,) + group.factors[:0:-1])[::-1]  # mixed radix of the group elements
     weight = np.sqrt(stabilizer)[orbit_of]  # (n,)
     W, W_inverse = np.empty((2, group.n_pixels, group.n_pixels))
-    for rows in _checks.chunks(np.arange(group.n_pixels), group.n_pixels):
+    for rows in _chunks.chunks(np.arange(group.n_pixels), group.n_pixels):
         at = (orbit_of[rows, None] * o + orbit_of[None]) * group.order  # (rows, n): orbits
         for i, (size, stride) in enumerate(zip(group.factors, strides)):  # + the element g_q - g_q'
             at += (coords[rows, i, None] - coords[None, :, i]) % np.int32(size) * int(stride)

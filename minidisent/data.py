@@ -6,7 +6,7 @@ every data set an integer `seed`. The 2D toy shapes are in shapes.py.
 """
 import numpy as np
 
-from . import _checks, groups, shapes
+from . import _checks, _chunks, groups, shapes
 
 
 def _smooth_ring(length, count, rng, decay):
@@ -112,9 +112,9 @@ def sequences(group, X, rng, frames, elements=None, each=False):
     _checks.generator("rng", rng)
     if _checks.positive("frames", frames, integer=True) < 2:
         raise ValueError(f"frames: expected at least 2 frames (one transition), got {frames}")
-    if len(X) * frames * group.n_pixels > _checks.CHUNK * 16:
+    if len(X) * frames * group.n_pixels > _chunks.CHUNK * 16:
         raise ValueError(f"X: {len(X)} sequences of {frames} frames of {group.n_pixels} pixels "
-                         f"are more than {_checks.CHUNK * 16} numbers; use fewer")
+                         f"are more than {_chunks.CHUNK * 16} numbers; use fewer")
     choices = np.arange(group.order) if elements is None else \
         _checks.elements("elements", elements, group.order)
     if choices.size == 0:

@@ -3,7 +3,7 @@ disentangled operator's error, and the probe that shows the encoder collapse or 
 """
 import numpy as np
 
-from . import _checks, data, groups, metrics, shapes
+from . import _checks, _chunks, data, groups, metrics, shapes
 from .train import predict
 
 
@@ -28,7 +28,7 @@ def orbit_lower_bound(group, X):
     _checks.cyclic_factors(group, "the orbit lower bound (of the disentangled operator)")
     flat, energy = _energies(group, X)
     coords = group.coordinates(np.arange(group.order))  # (|G|, k)
-    parts = _checks.chunks(flat, group.perms.size)
+    parts = _chunks.chunks(flat, group.perms.size)
     spread = np.concatenate([_spread(group, coords, part) for part in parts])
     return spread / energy, float(spread.sum() / energy.sum())
 
@@ -42,7 +42,7 @@ def collapsed_planes(group, X):
     _checks.cyclic_factors(group, "the planes of the disentangled operator")
     flat, _ = _energies(group, X)
     coords = group.coordinates(np.arange(group.order))  # (|G|, k)
-    parts = _checks.chunks(flat, group.perms.size)
+    parts = _chunks.chunks(flat, group.perms.size)
     return np.concatenate([_turned(group, coords, part) for part in parts])
 
 
@@ -71,7 +71,7 @@ def linear_floor(group, X):
         return np.sum(np.abs(c) ** 2, axis=(1, 2))
 
     kept = np.concatenate([captured(part) for part in
-                           _checks.chunks(flat, group.perms.size * len(frequencies))])
+                           _chunks.chunks(flat, group.perms.size * len(frequencies))])
     missed = np.maximum(energy - kept, 0.0)
     return missed / energy, float(missed.sum() / energy.sum())
 

@@ -188,6 +188,30 @@ def binned(a, values, edges):
                                  for i in range(len(edges) - 1)]) for k, v in values.items()}
 
 
+BIN_QUANTILES = (0, 0.1, 0.25, 0.5, 0.75, 1)  # chapter 10's a(x) bins: most symmetric tenth, ...
+# The half turn h of each group of `experiment`, an involution (h∘h = e): mixing(G, X, h, 1/2)
+# is exactly symmetric under it.
+HALF_TURNS = {"translations Z8xZ8": 4 * 8 + 4, "rotations C4": 2, "polar C10": 5}
+
+
+def asymmetry_bins(measures):
+    """measures: defect_measures(...) of some images. Their medians binned by a(x) at the
+    quantiles BIN_QUANTILES of a (the last edge nudged up so the most asymmetric image counts).
+    Returns (edges (6,), counts int (5,), {label: medians (5,)}) for every label but "a"."""
+    a = measures["a"]
+    edges = np.quantile(a, BIN_QUANTILES) + np.r_[0, 0, 0, 0, 0, 1e-9]
+    counts, medians = binned(a, {k: v for k, v in measures.items() if k != "a"}, edges)
+    return edges, counts, medians
+
+
+def path_medians(runs, group, X, h, ts):
+    """The medians of defect_measures(runs, group, x_t) over the images X (B, *shape) moved
+    along x_t = mixing(group, X, h, t), for each t of ts: {label: float (len(ts),)}, "a"
+    included (0 at t = 1/2)."""
+    steps = [defect_measures(runs, group, mixing(group, X, h, t)) for t in ts]
+    return {k: np.array([np.median(step[k]) for step in steps]) for k in steps[0]}
+
+
 def results_table(rows):
     """rows {group name: {(kind, operator): run}} -> text table of held-out errors."""
     ops = ("shift", "disentangled", "identity")

@@ -7,7 +7,7 @@ guesses are sigma(g) instead of g, and fit the data just as well.
 """
 import numpy as np
 
-from . import _checks
+from . import _checks, _chunks
 
 
 def coset_correct(group, x1, g, x2):
@@ -69,7 +69,7 @@ def best_relabelling(group, x1, g, x2):
     g = _checks.elements("g", g, group.order, length=len(correct))
     inverses = np.argsort(automorphisms(group), axis=1)  # (A, |G|)
     scores = np.concatenate([correct[np.arange(len(g)), part[:, g]].sum(axis=1)  # (A,)
-                             for part in _checks.chunks(inverses, len(g))])  # (a, B) at once
+                             for part in _chunks.chunks(inverses, len(g))])  # (a, B) at once
     best = int(np.argmax(scores))
     return np.argsort(inverses[best]), float(scores[best] / len(g))
 
@@ -111,6 +111,6 @@ def _coset_table(group, x1, x2):
         raise ValueError(f"x2: expected {len(x1)} images (one per x1), got {len(x2)}")
     a, b = x1.reshape(len(x1), -1), x2.reshape(len(x2), -1)
     # rows per chunk: (rows, |G|, n_pixels) at once
-    size = len(_checks.chunks(a, group.perms.size)[0])
+    size = len(_chunks.chunks(a, group.perms.size)[0])
     return np.concatenate([np.all(a[i:i + size, group.perms] == b[i:i + size, None, :], axis=2)
                            for i in range(0, len(a), size)])  # row h of a[:, perms] is h·x1

@@ -18,7 +18,7 @@ out of scope here.
 """
 import numpy as np
 
-from . import _checks, characters
+from . import _checks, _chunks, characters
 from .groups import Group
 
 
@@ -45,7 +45,7 @@ def abelian_characters(group):
     m = _abelian(group, "abelian_characters")
     n = np.array(group.factors)
     chi = np.empty((group.order, group.order), dtype=complex)
-    for rows in _checks.chunks(np.arange(group.order), group.order * len(n)):  # (rows, |G|, k)
+    for rows in _chunks.chunks(np.arange(group.order), group.order * len(n)):  # (rows, |G|, k)
         added = np.moveaxis((m[rows, None, :] + m[None, :, :]) % n, 2, 0)
         summed = np.ravel_multi_index(tuple(added), group.factors)
         if not np.array_equal(summed, group.table[rows]):  # g∘h must add the coordinates
@@ -269,7 +269,7 @@ def component_moments(group, flat):
     out = [(irreps, orbits, np.zeros((len(irreps), len(orbits), len(orbits)), complex))
            for irreps, orbits in sets]
     scale = 1 / np.sqrt(stabilizer * group.order)  # (orbits,)
-    for rows in _checks.chunks(flat, group.order * len(firsts)):
+    for rows in _chunks.chunks(flat, group.order * len(firsts)):
         signal = rows[:, group.perms[:, firsts]]  # (b, |G|, orbits): (g·x)[p]
         c = np.fft.fftn(signal.reshape((len(rows),) + group.factors + (len(firsts),)),
                         axes=tuple(range(1, len(n) + 1))).reshape(signal.shape) * scale

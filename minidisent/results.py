@@ -17,8 +17,8 @@ DATASETS = {
 # Shorter runs than SETTINGS, so that the whole table computes in seconds. Every supervised
 # model gets the same loss, with latent consistency 1 (see train.supervised_loss); the models
 # that cannot be exact stop after recipes.FLOOR_STEPS, where their error has settled.
-TABLE_SETTINGS = {"linear": dict(steps=1500, batch_size=64, step_size=3e-2, decay=1e-2),
-                  "mlp": dict(steps=1000, batch_size=64, step_size=1e-1, decay=1e-2),
+TABLE_SETTINGS = {"linear": dict(recipes.SETTINGS["linear"], steps=1500),
+                  "mlp": dict(recipes.SETTINGS["mlp"], steps=1000),
                   "vae": dict(steps=250, batch_size=256, step_size=1e-2, decay=1e-2)}
 CONSISTENCY = 1.0
 

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from matplotlib.animation import FuncAnimation
 
-from minidisent import (angle_operators, animations, data, defect, groups, models, operators,
-                        recipes, sequence_reading, sequences, so2)
+from minidisent import (_player, angle_operators, animations, data, defect, groups, models,
+                        operators, recipes, sequence_reading, sequences, so2)
 
 _FRAME = re.compile(r'frames\[(\d+)\] = "data:image/png;base64,((?:[A-Za-z0-9+/=]|\\\n)*)"')
 
@@ -84,7 +84,7 @@ def test_bad_input(trained):
     G, X, runs, curves = trained
     x = curves["x_sym"]
     with pytest.raises(TypeError, match="animation"):
-        animations.offline_html("<div></div>")
+        _player.offline_html("<div></div>")
     with pytest.raises(TypeError, match="runs"):
         animations.orbit_codes([], x, curves["typical"])
     with pytest.raises(TypeError, match="runs"):
@@ -101,7 +101,7 @@ def test_bad_input(trained):
         animations.block_permutation(np.eye(4))
     fig = plt.figure()
     player = FuncAnimation(fig, lambda i: [], frames=2)
-    assert "http" not in animations.offline_html(player)
+    assert "http" not in _player.offline_html(player)
     plt.close(fig)
 
 
@@ -201,3 +201,16 @@ def test_sequence_rollout_and_angle_sweep_bad_input(exact_sequences):
         animations.angle_sweep(runs, two_fold, generic[:1])
     with pytest.raises(ValueError, match="frames"):
         animations.angle_sweep(runs, two_fold, generic, frames=1)
+
+
+def test_the_same_frames_give_the_same_html():
+    """matplotlib names its player with a fresh uuid on every call; offline_html replaces it
+    by a hash of the page, so a chapter executed twice stores the same bytes, and two
+    different animations still get different names."""
+    def page(values):
+        fig, ax = plt.subplots(figsize=(1, 1), dpi=20)
+        return _player.animate(fig, lambda i: ax.plot([0, 1], [0, values[i]]), len(values))
+    first, again, other = page([1, 2]), page([1, 2]), page([2, 1])
+    assert first == again
+    name = re.search(r'_anim_img([0-9a-f]{32})', first).group(1)
+    assert name not in other

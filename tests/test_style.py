@@ -48,8 +48,8 @@ def test_pending_files_still_have_long_lines():
 
 # Each module imports only from its own layer (without a cycle) or from the layers before it.
 LAYERS = [
-    ("helpers", {"_checks", "_files", "_writing", "group_tables", "plots", "student_copies",
-                 "exercises.common"}),
+    ("helpers", {"_checks", "_chunks", "_files", "_player", "_writing", "group_tables", "plots",
+                 "student_copies", "exercises.common"}),
     ("method", {"groups", "operators", "models", "train"}),
     ("speed", {"fast", "fast_adam"}),
     ("ideas", {"characters", "representations", "fourier", "closed_form", "shapes", "data",

@@ -11,8 +11,8 @@ line; record.py: the stored values, read by stored()). A claim takes what a chap
 trained as a keyword argument (claims.shift_linear_z16(0, run=run)) and trains it when not
 given; the sweep trains what each claim needs (common.needs) once per seed. Files: common.py
 (Claim, needs, the shared table), supervised.py (models trained with g), unlabelled.py
-(chapter 08), factors.py (the defect per factor, chapters 07 and 10), digits_defect.py
-(chapter 10's defect on digits), sequences.py (chapter 12), so2.py (chapter 13).
+(chapter 08), factors.py (the defect per factor, chapter 07), real_digits.py (chapter 10),
+sequences.py (chapter 12), so2.py (chapter 13).
 """
 from .common import Claim, table  # noqa: F401
 from .record import stored  # noqa: F401 (the last full sweep, which chapters 8 and 9 show)
@@ -28,7 +28,8 @@ from .supervised import (  # noqa: F401 (the names chapters and the sweep call)
     tied_equivariant, shapes_disentangled_runs, shapes_disentangled_symmetric, weakest_mode_z32,
     weakest_mode_z64, weakest_mode_blobs, polar_mlp_runs, mlp_shift_polar,
     mlp_disentangled_polar)
-from .digits_defect import (  # noqa: F401 (chapter 10, sections 6 and 7)
+from .real_digits import (  # noqa: F401 (chapter 10)
+    digits_experiment, digits_shift_better, digits_disentangled_better, digits_path_collapse,
     digits_bin_radius, digits_bin_flat, digits_bin_missed, digits_bin_translations,
     digits_bin_shift, digits_path_blind, digits_path_blind_grows, digits_path_shift)
 from .unlabelled import (  # noqa: F401 (the names chapters and the sweep call)
@@ -44,9 +45,7 @@ from .so2 import (  # noqa: F401 (helpers of chapter 13)
     defect_runs as so2_defect_runs, digits_closed_form as so2_digits_closed_form)
 from .factors import (  # noqa: F401 (the names chapter 07 and the sweep call)
     FactorRun, TORI, factor_run, factor_runs, factor_floor, turned_planes_collapse,
-    other_plane_follows, stripes_follow,
-    mlp_shift_torus, digits_experiment, digits_shift_better, digits_disentangled_better,
-    digits_path_collapse)
+    other_plane_follows, stripes_follow, mlp_shift_torus)
 from .sequences import (  # noqa: F401 (chapter 12)
     sequence_run, held_out, sequence_irreps_digits, sequence_irreps_signals,
     sequence_homomorphism_digits, sequence_homomorphism_signals, sequence_blocks_signals,

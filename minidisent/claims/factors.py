@@ -11,7 +11,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .. import data, defect, digits, groups, recipes
+from .. import data, defect, groups, recipes
 from . import common
 
 TORI = ((6, 6), (4, 6))  # the course's torus, and one no other chapter trains on
@@ -111,56 +111,3 @@ def mlp_shift_torus(seed, run=None):
                           steps=2000)
     errors = run.errors["prediction"]
     return common.below("mlp_shift_torus", max(errors["generic"], errors["symmetric"]), 1e-3)
-
-
-# --- Real digits (chapter 10, README) ---------------------------------------------------------
-# digits.experiment trains 18 models on the vendored digits (the data are the same at every
-# seed; the seed draws the initialisation, the pairs and the minibatches).
-HALF_TURNS = {"translations Z8xZ8": 4 * 8 + 4, "rotations C4": 2, "polar C10": 5}  # involutions h
-
-
-def digits_experiment(seed):
-    """digits.experiment(digits.load() images, seed=seed, target=0.05): (settings, runs)."""
-    return digits.experiment(digits.load()[0], seed=seed, target=0.05)
-
-
-def _digits_errors(experiment):
-    _, runs = experiment
-    return {(g, kind, op): digits.held_out_error(r)
-            for g, rs in runs.items() for (kind, op), r in rs.items()}
-
-
-@common.needs(experiment=digits_experiment)
-def digits_shift_better(seed, experiment=None):
-    """On held-out digits (translations, 90° rotations, polar C10; linear and MLP): the
-    largest ratio of the shift operator's error to the disentangled operator's.
-    experiment: digits_experiment(seed) if a chapter computed it."""
-    e = _digits_errors(digits_experiment(seed) if experiment is None else experiment)
-    worst = max(e[g, k, "shift"] / e[g, k, "disentangled"] for g, k, op in e if op == "shift")
-    return common.below("digits_shift_better", worst, 0.5)
-
-
-@common.needs(experiment=digits_experiment)
-def digits_disentangled_better(seed, experiment=None):
-    """On held-out digits: the largest ratio of the disentangled operator's error to that of
-    no operator (below 1: the disentangled operator beats none on every group and model)."""
-    e = _digits_errors(digits_experiment(seed) if experiment is None else experiment)
-    worst = max(e[g, k, "disentangled"] / e[g, k, "identity"] for g, k, op in e if op == "shift")
-    return common.below("digits_disentangled_better", worst, 0.95)
-
-
-@common.needs(experiment=digits_experiment)
-def digits_path_collapse(seed, experiment=None):
-    """Held-out digits 1000-1199 moved to exact symmetry, x_t = (1 − t) x + t h·x with h the
-    half turn: the largest ratio of the disentangled code's median radius at t = 1/2 to
-    that at t = 0, over the three groups, linear and MLP. Loosest for the MLP on 90°
-    rotations, whose ratio moves the most with the seed (0.03 to 0.59 over seeds 0-6 and
-    11-13 with recipes.SETTINGS of 2026-12; the linear models stay below 0.3)."""
-    settings, runs = digits_experiment(seed) if experiment is None else experiment
-    ratios = []
-    for name, (G, D, *_) in settings.items():
-        moved = [digits.mixing(G, D[1000:1200], HALF_TURNS[name], t) for t in (0.0, 0.5)]
-        ends = [digits.defect_measures(runs[name], G, images) for images in moved]
-        ratios += [np.median(ends[1][f"{k} radius"]) / np.median(ends[0][f"{k} radius"])
-                   for k in digits.STEPS]
-    return common.below("digits_path_collapse", max(ratios), 0.75)

@@ -155,14 +155,14 @@ def mlp_disentangled_polar(seed, runs=None):
     error = {k: runs[k, "disentangled"].errors["prediction"]["all"] for k in ("mlp", "linear")}
     return common.below("mlp_disentangled_polar", error["mlp"] / error["linear"], 1.05)
 
+
 def weakest_mode(name, seed):
-    """The energy of the weakest Fourier mode of the HARD data set `name`'s training images
-    (both images of each pair, |FFT|² averaged over them) over the strongest mode's: how
-    many decades Adam must resolve to reach an exact linear + shift model unwhitened."""
-    _, (x1, _, x2), _ = HARD[name](seed)
-    X = np.concatenate([x1, x2])
-    power = np.mean(np.abs(np.fft.fftn(X, axes=tuple(range(1, X.ndim)))) ** 2, axis=0)
-    return float(power.min() / power.max())
+    """The energy of the weakest Fourier mode (irrep, representations.energies) of the HARD
+    data set `name`'s training images, both images of each pair, over the strongest mode's:
+    how many decades Adam must resolve to reach an exact linear + shift model unwhitened."""
+    group, (x1, _, x2), _ = HARD[name](seed)
+    energy = representations.energies(group, np.concatenate([x1, x2]))
+    return float(energy.min() / energy.max())
 
 
 def weakest_mode_z32(seed):
@@ -179,6 +179,7 @@ def weakest_mode_blobs(seed):
     """weakest_mode of the smooth 2D blobs (width 1.5 pixels)."""
     return common.below("weakest_mode_blobs", weakest_mode("smooth 2D blobs (width 1.5)", seed),
                         1e-7)
+
 
 def linear_shift_error(name, seed, whiten=True, consistency=1.0):
     """Held-out error of linear + shift on the HARD data set `name` at this seed: whitened
@@ -403,18 +404,15 @@ def code_radius(seed, mlp=None):
                         max(curves["radius"]["d"][0], np.median(radius)) / typical, 0.03)
 
 
-
-
 @common.needs(runs=defect_runs)
 def floor_by_stabilizer(seed, runs=None):
     """Chapter 03: the linear (prediction only) and the MLP (defect.PROBE) disentangled models
     of defect_runs on the held-out Z_16 signals, per stabilizer size s > 1: the smallest ratio
     of the class's prediction error to its orbit lower bound (no model beats the floor)."""
     group, X, linear, mlp = defect_runs(seed) if runs is None else runs
-    sizes, ratios = group.stabilizer_sizes(X), []
+    sizes, pairs, ratios = group.stabilizer_sizes(X), data.orbit_pairs(group, X), []
     for r in (linear, mlp):
-        for s, (_, error) in metrics.by_stabilizer(r.model, r.params, r.op,
-                                                   data.orbit_pairs(group, X)).items():
+        for s, (_, error) in metrics.by_stabilizer(r.model, r.params, r.op, pairs).items():
             if s > 1:
                 ratios.append(error / defect.orbit_lower_bound(group, X[sizes == s])[1])
     return common.above("floor_by_stabilizer", min(ratios), 0.99)
@@ -513,6 +511,7 @@ def tied_equivariant(seed, memo=None):
     """The equivariance error of that consistency-10 model on the 4 orbits."""
     runs = (memorise_runs(seed) if memo is None else memo)[1]
     return common.below("tied_equivariant", runs[10.0].errors["equivariance"]["all"], 0.05)
+
 
 # --- Closed form against training (chapter 04) --------------------------------------------
 
